@@ -1,0 +1,15 @@
+// Package eventtype infers which C struct each ring-buffer and perf-event-array map
+// of a compiled BPF object carries, without any annotation in the source.
+//
+// clang drops a struct from the object's BTF when only local variables use it, which
+// is exactly how event structs are usually written (`struct event *e =
+// bpf_ringbuf_reserve(...)`). So the inference reads the instructions instead: a small
+// abstract interpreter follows each program to its bpf_ringbuf_reserve,
+// bpf_ringbuf_output and bpf_perf_event_output calls, learns the map, the record's
+// size and where the data came from (stack, a per-CPU "heap" map value, a reserved
+// record), and then resolves the size to a struct through the object's DWARF, scoped
+// to the emitting function.
+//
+// When inference cannot decide, the user chooses with `nomia build --event-type
+// MAP=STRUCT` or a source line `// nomia:event-type MAP STRUCT` (see Markers).
+package eventtype

@@ -1,0 +1,39 @@
+package eventtype
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Result says which struct one event map carries.
+type Result struct {
+	Map      string // map name, e.g. "events"
+	Struct   string // C spelling: "struct event", or a typedef name like "event_t"
+	Size     int    // sizeof the struct
+	Evidence string // short human text: how it was found, e.g. "bpf_ringbuf_reserve(events, 48) in handle_exec"
+}
+
+// AmbiguousError is returned when several structs fit one event map and nothing in
+// the object tells them apart; the user must choose.
+type AmbiguousError struct {
+	Map        string
+	Candidates []string
+}
+
+// Error lists the candidates and says how to choose, on one line.
+func (e *AmbiguousError) Error() string {
+	example := "STRUCT"
+	if len(e.Candidates) > 0 {
+		example = strings.TrimPrefix(e.Candidates[0], "struct ")
+	}
+	return fmt.Sprintf("event type of map %s is ambiguous: %s fit; choose with `nomia build --event-type %s=%s` or a source line `// nomia:event-type %s %s`",
+		e.Map, strings.Join(e.Candidates, ", "), e.Map, example, e.Map, example)
+}
+
+// Infer returns one Result per ring-buffer/perf-event-array map that some program
+// writes to, sorted by map name. overrides (map name → struct name, with or without
+// the "struct " prefix) win over inference and must name a struct that exists in the
+// DWARF.
+func Infer(obj []byte, overrides map[string]string) ([]Result, error) {
+	return nil, fmt.Errorf("eventtype: not implemented yet")
+}
