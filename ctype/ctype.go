@@ -23,7 +23,7 @@ func Name(t btf.Type) string {
 func split(t btf.Type) (string, string) {
 	var dims strings.Builder
 	for {
-		t = btf.UnderlyingType(skipQualifiers(t))
+		t = skipQualifiers(t)
 		a, ok := t.(*btf.Array)
 		if !ok {
 			break
