@@ -1,0 +1,109 @@
+package attach
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+)
+
+// Target holds run-time attach targets given on the command line.
+type Target struct {
+	Iface  string // xdp/tc/socket: interface name (default "lo")
+	Cgroup string // cgroup programs: cgroup v2 dir (default: the cgroup2 mount root)
+	PID    int    // uprobes: only this process (0 = all)
+	Binary string // uprobes whose section names no path: "PATH" or "PATH:SYMBOL"
+	Freq   uint64 // perf_event sampling frequency in Hz (default 49)
+}
+
+// DefaultFreq is the perf_event sampling frequency used when Target.Freq is 0:
+// a prime, so that sampling does not run in lockstep with periodic work.
+const DefaultFreq = 49
+
+// Attachment is an attached program; Close detaches it.
+type Attachment interface{ Close() error }
+
+// Iter is the attachment of an iterator program (SEC("iter/…")). The program
+// runs each time the iterator is read, so Read returns a fresh snapshot.
+type Iter interface {
+	Attachment
+	// Read runs the iterator once and returns everything the program wrote.
+	Read() ([]byte, error)
+}
+
+// Program attaches p (loaded from ps) according to ps.SectionName. Errors are one
+// line: "program NAME (SECTION): reason", with a hint where the user can act.
+func Program(p *ebpf.Program, ps *ebpf.ProgramSpec, t Target) (Attachment, error) {
+	h, err := ParseSection(ps.SectionName)
+	if err != nil {
+		return nil, fmt.Errorf("program %s: %w", ps.Name, err)
+	}
+	a, err := attachHook(p, ps, h, t)
+	if err != nil {
+		return nil, fmt.Errorf("program %s (%s): %w", ps.Name, h.Section, err)
+	}
+	return a, nil
+}
+
+// attachHook dispatches on the hook's kind; its errors omit the program's name.
+func attachHook(p *ebpf.Program, ps *ebpf.ProgramSpec, h Hook, t Target) (Attachment, error) {
+	switch h.Kind {
+	case "tracepoint":
+		return tracepoint(p, h)
+	case "raw_tp":
+		return explain(h, nil)(link.AttachRawTracepoint(link.RawTracepointOptions{Name: h.Name, Program: p}))
+	case "tp_btf", "fentry", "fexit", "fmod_ret":
+		return explain(h, nil)(link.AttachTracing(link.TracingOptions{Program: p, AttachType: ps.AttachType}))
+	case "lsm":
+		return explain(h, nil)(link.AttachLSM(link.LSMOptions{Program: p}))
+	case "kprobe", "kretprobe", "ksyscall", "kretsyscall":
+		return kprobe(p, h)
+	case "uprobe", "uretprobe":
+		return uprobe(p, h, t)
+	case "perf_event":
+		return perfEvent(p, t)
+	case "iter":
+		return iter(p)
+	case "xdp":
+		return xdp(p, t)
+	case "tc", "tcx":
+		return tcx(p, h, t)
+	case "cgroup", "lsm_cgroup":
+		return cgroup(p, ps, t)
+	case "socket":
+		return socketFilter(p, t)
+	}
+	return nil, fmt.Errorf("kind %s has no attach method", h.Kind)
+}
+
+// explain wraps a cilium/ebpf attach result, rewriting its error into one that
+// says why the kernel refused (see reason).
+func explain(h Hook, extra func(error) string) func(link.Link, error) (Attachment, error) {
+	return func(l link.Link, err error) (Attachment, error) {
+		if err != nil {
+			if extra != nil {
+				if why := extra(err); why != "" {
+					return nil, errors.New(why)
+				}
+			}
+			return nil, errors.New(reason(h, err))
+		}
+		return l, nil
+	}
+}
+
+// closerFunc adapts a function to Attachment.
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
+
+// readAll is io.ReadAll with the reader closed afterwards.
+func readAll(rc io.ReadCloser, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
