@@ -30,10 +30,3 @@ func (e *AmbiguousError) Error() string {
 		e.Map, strings.Join(e.Candidates, ", "), e.Map, example, e.Map, example)
 }
 
-// Infer returns one Result per ring-buffer/perf-event-array map that some program
-// writes to, sorted by map name. overrides (map name → struct name, with or without
-// the "struct " prefix) win over inference and must name a struct that exists in the
-// DWARF.
-func Infer(obj []byte, overrides map[string]string) ([]Result, error) {
-	return nil, fmt.Errorf("eventtype: not implemented yet")
-}

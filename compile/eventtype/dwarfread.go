@@ -1,0 +1,59 @@
+package eventtype
+
+import (
+	"bytes"
+	"debug/dwarf"
+	"debug/elf"
+	"fmt"
+)
+
+// readDWARF opens the DWARF of a BPF object. elf.File.DWARF refuses BPF objects
+// ("applyRelocations: not implemented"), but their debug relocations are
+// section-relative against symbols of value 0, so the raw section bytes already hold
+// the right offsets and dwarf.New can read them as they are.
+func readDWARF(obj []byte) (*dwarf.Data, error) {
+	f, err := elf.NewFile(bytes.NewReader(obj))
+	if err != nil {
+		return nil, fmt.Errorf("read BPF object: %w", err)
+	}
+	defer f.Close()
+	sec := func(name string) ([]byte, error) {
+		s := f.Section(name)
+		if s == nil {
+			return nil, nil
+		}
+		return s.Data()
+	}
+	info, err := sec(".debug_info")
+	if err != nil {
+		return nil, fmt.Errorf("read .debug_info: %w", err)
+	}
+	if info == nil {
+		return nil, fmt.Errorf("BPF object has no DWARF (.debug_info): compile it with clang -g")
+	}
+	var core [4][]byte // abbrev, info, line, str: the sections dwarf.New takes directly
+	for i, name := range []string{".debug_abbrev", ".debug_info", ".debug_line", ".debug_str"} {
+		if core[i], err = sec(name); err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+	}
+	d, err := dwarf.New(core[0], nil, nil, core[1], core[2], nil, nil, core[3])
+	if err != nil {
+		return nil, fmt.Errorf("parse DWARF of BPF object: %w", err)
+	}
+	// DWARF 5 (clang's default) indexes strings, addresses and ranges through
+	// these sections; without them names read as empty.
+	for _, name := range []string{".debug_str_offsets", ".debug_addr", ".debug_line_str", ".debug_rnglists", ".debug_loclists"} {
+		data, err := sec(name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if data == nil {
+			continue
+		}
+		if err := d.AddSection(name, data); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,88 @@
+package eventtype
+
+import "fmt"
+
+// kind classifies what the abstract interpreter knows about a register or a
+// spilled stack slot. Only what leads to an event's map, data and size is tracked.
+type kind uint8
+
+const (
+	unknown  kind = iota
+	constant      // a known scalar: n
+	stackPtr      // frame pointer of frame + n
+	mapPtr        // the map itself (ld_imm64 of a map): the argument of helpers
+	mapValue      // bpf_map_lookup_elem(mapName, …) + n
+	ringRec       // bpf_ringbuf_reserve(mapName, size) + n
+)
+
+// value is one abstract register or stack-slot content. It is comparable, so the
+// join of two states keeps a value only where both paths agree.
+type value struct {
+	kind    kind
+	n       int64  // the constant, or the offset from the pointer's base
+	mapName string // mapPtr, mapValue, ringRec
+	frame   int    // stackPtr: which call frame the pointer points into
+	size    value2 // ringRec: the reserved size, when known
+}
+
+// value2 is the reserved size of a ring-buffer record: a nested value would make
+// value recursive, and only "known constant or not" matters for a size.
+type value2 struct {
+	known bool
+	n     int64
+}
+
+func (v value) String() string {
+	switch v.kind {
+	case constant:
+		return fmt.Sprint(v.n)
+	case stackPtr:
+		return fmt.Sprintf("fp%d%+d", v.frame, v.n)
+	case mapPtr:
+		return v.mapName
+	case mapValue:
+		return fmt.Sprintf("value of %s%+d", v.mapName, v.n)
+	case ringRec:
+		return fmt.Sprintf("record of %s%+d", v.mapName, v.n)
+	}
+	return "?"
+}
+
+// slot names one 8-byte stack slot of one frame; spills and fills go through it.
+type slot struct {
+	frame int
+	off   int64
+}
+
+// state is the abstract machine state before one instruction.
+type state struct {
+	regs  [11]value
+	stack map[slot]value
+}
+
+func (s *state) clone() *state {
+	c := &state{regs: s.regs, stack: make(map[slot]value, len(s.stack))}
+	for k, v := range s.stack {
+		c.stack[k] = v
+	}
+	return c
+}
+
+// join merges other into s, keeping only facts both agree on; it reports whether
+// s changed, which drives the fixpoint loop.
+func (s *state) join(other *state) bool {
+	changed := false
+	for i := range s.regs {
+		if s.regs[i] != other.regs[i] && s.regs[i].kind != unknown {
+			s.regs[i] = value{}
+			changed = true
+		}
+	}
+	for k, v := range s.stack {
+		if ov, ok := other.stack[k]; !ok || ov != v {
+			delete(s.stack, k)
+			changed = true
+		}
+	}
+	return changed
+}
