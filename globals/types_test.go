@@ -1,6 +1,10 @@
 package globals
 
-import "github.com/cilium/ebpf/btf"
+import (
+	"github.com/cilium/ebpf/btf"
+
+	"nomia.dev/nomia/ctype"
+)
 
 // BTF types as clang emits them for the C declarations in the names, so the
 // table tests need no compiled object.
@@ -45,3 +49,11 @@ var (
 	tMatrix  = &btf.Array{Index: tU32, Type: tComm, Nelems: 2}
 	tStructs = &btf.Array{Index: tU32, Type: tStruct, Nelems: 2}
 )
+
+// ctypeOf names a test type in failure messages.
+func ctypeOf(t btf.Type) string {
+	if t == nil {
+		return "<nil>"
+	}
+	return ctype.Name(t)
+}

@@ -3,6 +3,7 @@ package globals
 import (
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -45,9 +46,12 @@ type Var struct {
 // from meta, which may be nil. Variables named __eunomia_dummy* (eunomia's
 // trick to keep types in BTF) and variables without BTF are skipped.
 func List(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta) ([]Var, error) {
+	if spec == nil {
+		return nil, fmt.Errorf("list globals: no object given")
+	}
 	var specs []*ebpf.VariableSpec
 	for _, vs := range spec.Variables {
-		if sectionRank(vs.SectionName) < 0 || vs.Type == nil ||
+		if sectionRank(vs.SectionName) < 0 || vs.Type == nil || vs.Type.Type == nil ||
 			strings.HasPrefix(vs.Name, "__eunomia_dummy") {
 			continue
 		}
