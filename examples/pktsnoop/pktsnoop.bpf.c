@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* pktsnoop: report ICMP packets on one interface from XDP and tcx.
+/* pktsnoop: report IPv4 packets (ICMP by default) on one interface from XDP
+ * and tcx.
  *
  *   nomia run --iface eth0 examples/pktsnoop/pktsnoop.bpf.c
  *
@@ -15,17 +16,17 @@
 
 #define ETH_P_IP 0x0800
 
-/// Report every IPv4 packet, not only ICMP
-const volatile bool all_ip = false;
+/// IP protocol to report: 1 ICMP, 6 TCP, 17 UDP; 0 reports every IPv4 packet
+const volatile __u8 ip_proto = IPPROTO_ICMP;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-/* Parses [data, data_end) and sends an event if it is a wanted IPv4
- * packet. Every header is bounds-checked against data_end first: the
- * verifier rejects any packet read it cannot prove is in range. */
+/* Parses [data, data_end) and sends an event if it is an IPv4 packet of the
+ * wanted protocol. Every header is bounds-checked against data_end first:
+ * the verifier rejects any packet read it cannot prove is in range. */
 static __always_inline void report(enum hook hook, u32 ifindex,
 				   void *data, void *data_end)
 {
@@ -38,7 +39,7 @@ static __always_inline void report(enum hook hook, u32 ifindex,
 		return;
 	if (eth->h_proto != bpf_htons(ETH_P_IP))
 		return;
-	if (!all_ip && ip->protocol != IPPROTO_ICMP)
+	if (ip_proto && ip->protocol != ip_proto)
 		return;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -60,7 +61,7 @@ static __always_inline void report(enum hook hook, u32 ifindex,
 }
 
 SEC("xdp")
-int xdp_icmp(struct xdp_md *ctx)
+int xdp_ingress(struct xdp_md *ctx)
 {
 	report(HOOK_XDP, ctx->ingress_ifindex, (void *)(long)ctx->data,
 	       (void *)(long)ctx->data_end);
@@ -68,7 +69,7 @@ int xdp_icmp(struct xdp_md *ctx)
 }
 
 SEC("tcx/ingress")
-int tcx_ingress_icmp(struct __sk_buff *skb)
+int tcx_ingress(struct __sk_buff *skb)
 {
 	report(HOOK_TCX_INGRESS, skb->ifindex, (void *)(long)skb->data,
 	       (void *)(long)skb->data_end);
@@ -76,12 +77,12 @@ int tcx_ingress_icmp(struct __sk_buff *skb)
 }
 
 SEC("tcx/egress")
-int tcx_egress_icmp(struct __sk_buff *skb)
+int tcx_egress(struct __sk_buff *skb)
 {
 	report(HOOK_TCX_EGRESS, skb->ifindex, (void *)(long)skb->data,
 	       (void *)(long)skb->data_end);
 	return TCX_NEXT;
 }
 
-/// @brief Report ICMP packets seen by XDP and tcx on an interface.
+/// @brief Report IPv4 packets (ICMP by default) seen by XDP and tcx on an interface.
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -15,7 +15,7 @@ struct event {
 	__u32 len;		/* bytes from the Ethernet header on */
 	__u16 eth_proto;	/* host order: 0x800 for IPv4 */
 	__u8 ip_proto;		/* 1 for ICMP */
-	__u8 icmp_type;		/* 8 echo request, 0 echo reply */
+	__u8 icmp_type;		/* ICMP only: 8 echo request, 0 echo reply */
 	__u8 saddr[4];		/* IPv4 addresses, printed as [10,200,0,1] */
 	__u8 daddr[4];
 };
