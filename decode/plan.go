@@ -1,0 +1,70 @@
+package decode
+
+// opcode says how one plan step reads and formats its bytes.
+type opcode uint8
+
+const (
+	opUint    opcode = iota // unsigned integer of width 1/2/4/8 (or a bitfield)
+	opInt                   // signed integer of width 1/2/4/8 (or a bitfield)
+	opBool                  // C _Bool: nonzero is true
+	opEnum                  // enumerator name, or the number when unnamed
+	opFloat32               // IEEE single
+	opFloat64               // IEEE double
+	opFloatX                // float of another size (long double): not decoded
+	opUint128               // unsigned __int128
+	opInt128                // __int128
+	opPointer               // address
+	opString                // char array, cut at the first NUL
+	opObject                // nested struct/union: its members follow as children
+	opArray                 // array: one element's steps follow as children
+)
+
+// op is one step of a decoding plan. Steps are stored flat in Decoder.ops; an object
+// or array keeps its children directly after itself, and next is the index just past
+// them, so skipping a whole subtree is one assignment.
+type op struct {
+	code     opcode
+	width    uint8 // bytes read for scalars
+	bitShift uint8 // bitfields: bit position within the loaded bytes
+	bitSize  uint8 // bitfields: bit count; 0 for whole-byte fields
+	signed   bool  // enums and bitfields: sign-extend before formatting
+	flex     bool  // flexible array member: element count comes from the record
+	off      int   // byte offset from the start of the enclosing record or element
+	need     int   // bytes that must be present from off for this step to decode
+	n        int   // array element count, or string capacity
+	stride   int   // array element size
+	next     int   // index of the first step after this one's children
+	key      []byte
+	textKey  []byte
+	enum     *enumTable
+}
+
+// present reports whether rec holds the bytes this step needs.
+func (o *op) present(rec []byte) bool {
+	return o.off+o.need <= len(rec)
+}
+
+// enumTable maps enumerator values (masked to the enum's width) to their names,
+// sorted by value so lookups are a binary search without allocation.
+type enumTable struct {
+	values []uint64
+	quoted [][]byte // `"NAME"`, for JSON
+	names  [][]byte // `NAME`, for text
+}
+
+// lookup returns the index of v's name, or -1.
+func (t *enumTable) lookup(v uint64) int {
+	lo, hi := 0, len(t.values)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t.values[m] < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(t.values) && t.values[lo] == v {
+		return lo
+	}
+	return -1
+}
