@@ -190,7 +190,7 @@ func declDocs(src string) map[string][]string {
 				inStmt, parens = false, 0
 			}
 		}
-		if t.kind == tokIdent && braces == 0 && parens == 0 && stmtDoc != nil && !cKeywords[t.text] && isDeclarator(toks, i) {
+		if t.kind == tokIdent && braces == 0 && parens == 0 && stmtDoc != nil && !cKeywords[t.text] && !strings.HasPrefix(t.text, "__") && isDeclarator(toks, i) {
 			if _, seen := docs[t.text]; !seen {
 				docs[t.text] = stmtDoc
 			}
@@ -242,7 +242,10 @@ func docLines(c string) []string {
 	return lines
 }
 
-// cKeywords are never declarators, though `static __always_inline` looks like one.
+// cKeywords are never declarators, though `static __always_inline` looks like
+// one. Reserved names (__kconfig, __always_inline) are skipped too: they are
+// attribute macros, and the only globals spelled that way are __eunomia_dummy*,
+// which are hidden anyway.
 var cKeywords = map[string]bool{
 	"auto": true, "char": true, "const": true, "double": true, "enum": true, "extern": true,
 	"float": true, "inline": true, "int": true, "long": true, "register": true, "restrict": true,
