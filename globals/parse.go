@@ -200,7 +200,8 @@ func encodeFloat(name string, size int, s string, order binary.ByteOrder) ([]byt
 	if size != 4 && size != 8 {
 		return nil, fmt.Errorf("cannot set %s from the command line: %d-byte floats are not supported", name, size)
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), size*8)
+	s = strings.TrimSpace(s)
+	f, err := strconv.ParseFloat(s, size*8)
 	if err != nil {
 		if isRange(err) {
 			return nil, fmt.Errorf("value %s out of range for %s", s, name)
@@ -226,6 +227,10 @@ func encodeArray(name string, a *btf.Array, s string, order binary.ByteOrder) ([
 	n := int(a.Nelems)
 	out := make([]byte, n*elemSize)
 	if isChar(a.Type) {
+		// A NUL would end the C string early and not survive Format.
+		if strings.IndexByte(s, 0) >= 0 {
+			return nil, fmt.Errorf("value %q for %s contains a NUL byte", s, name)
+		}
 		if len(s) > n-1 {
 			return nil, fmt.Errorf("value %q too long for %s: at most %d bytes (one is kept for the NUL)", s, name, max(n-1, 0))
 		}

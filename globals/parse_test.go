@@ -112,6 +112,7 @@ func TestParseErrors(t *testing.T) {
 		{"float too big", tFloat, "1e39", "value 1e39 out of range for float"},
 		{"long double", tLongD, "1", "cannot set long double from the command line: 16-byte floats are not supported"},
 		{"char[8] too long", tComm, "12345678", `value "12345678" too long for char[8]: at most 7 bytes (one is kept for the NUL)`},
+		{"char[8] NUL", tComm, "a\x00b", `value "a\x00b" for char[8] contains a NUL byte`},
 		{"list too long", tPorts, "1,2,3,4", "too many values for __u32[3]: got 4, at most 3 (comma-separated)"},
 		{"list element", tPorts, "1,-2", "element 1 of __u32[3]: value -2 out of range for __u32 (0..4294967295)"},
 		{"list empty element", tPorts, "1,,3", `element 1 of __u32[3]: invalid value "" for __u32: want an integer in 0..4294967295 (decimal, 0x hex, 0o octal or 0b binary)`},
