@@ -24,7 +24,8 @@ func tracepoint(p *ebpf.Program, h Hook) (Attachment, error) {
 	switch {
 	case err == nil:
 		return l, nil
-	case errors.Is(err, unix.EACCES):
+	case errors.Is(err, unix.EACCES) || strings.HasSuffix(err.Error(), unix.EACCES.Error()):
+		// cilium/ebpf formats the perf link's errno with %v, hence the suffix test.
 		// The kernel checks at attach time that the program reads no more of ctx
 		// than the tracepoint's record holds.
 		return nil, fmt.Errorf("the kernel refused to attach it (permission denied): the program reads ctx past the record of tracepoint %s/%s; compare its offsets with %s/events/%s/%s/format",
