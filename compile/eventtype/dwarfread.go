@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"debug/dwarf"
 	"debug/elf"
+	"errors"
 	"fmt"
 )
+
+// errNoDWARF says the object was built without -g.
+var errNoDWARF = errors.New("BPF object has no DWARF (.debug_info): compile it with clang -g")
 
 // readDWARF opens the DWARF of a BPF object. elf.File.DWARF refuses BPF objects
 // ("applyRelocations: not implemented"), but their debug relocations are
@@ -29,7 +33,7 @@ func readDWARF(obj []byte) (*dwarf.Data, error) {
 		return nil, fmt.Errorf("read .debug_info: %w", err)
 	}
 	if info == nil {
-		return nil, fmt.Errorf("BPF object has no DWARF (.debug_info): compile it with clang -g")
+		return nil, errNoDWARF
 	}
 	var core [4][]byte // abbrev, info, line, str: the sections dwarf.New takes directly
 	for i, name := range []string{".debug_abbrev", ".debug_info", ".debug_line", ".debug_str"} {

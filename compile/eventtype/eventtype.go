@@ -22,11 +22,6 @@ type AmbiguousError struct {
 
 // Error lists the candidates and says how to choose, on one line.
 func (e *AmbiguousError) Error() string {
-	example := "STRUCT"
-	if len(e.Candidates) > 0 {
-		example = strings.TrimPrefix(e.Candidates[0], "struct ")
-	}
-	return fmt.Sprintf("event type of map %s is ambiguous: %s fit; choose with `nomia build --event-type %s=%s` or a source line `// nomia:event-type %s %s`",
-		e.Map, strings.Join(e.Candidates, ", "), e.Map, example, e.Map, example)
+	return fmt.Sprintf("event type of map %s is ambiguous: %s fit; choose one with `nomia build --event-type %s=STRUCT` or a source line `// nomia:event-type %s STRUCT`",
+		e.Map, strings.Join(e.Candidates, ", "), e.Map, e.Map)
 }
-

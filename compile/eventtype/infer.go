@@ -2,6 +2,7 @@ package eventtype
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -21,9 +22,9 @@ import (
 // decide, together with the error of the first undecided map (an *AmbiguousError
 // when several structs fit), so a caller may warn and go on.
 func Infer(obj []byte, overrides map[string]string) ([]Result, error) {
-	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(obj))
+	spec, err := loadSpec(obj)
 	if err != nil {
-		return nil, fmt.Errorf("infer event types: read BPF object: %w", err)
+		return nil, err
 	}
 	events := map[string]bool{}
 	for name, m := range spec.Maps {
@@ -90,6 +91,25 @@ func Infer(obj []byte, overrides map[string]string) ([]Result, error) {
 		results = append(results, res)
 	}
 	return results, firstErr
+}
+
+// loadSpec reads the object's programs and maps, retrying with weak symbols made
+// strong when cilium/ebpf refuses them.
+func loadSpec(obj []byte) (*ebpf.CollectionSpec, error) {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(obj))
+	if err == nil {
+		return spec, nil
+	}
+	if strong, serr := strongSymbols(obj); serr == nil {
+		if spec, err2 := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(strong)); err2 == nil {
+			return spec, nil
+		}
+	}
+	if _, derr := readDWARF(obj); errors.Is(derr, errNoDWARF) {
+		// Without -g there is no BTF either, which is what cilium/ebpf trips on.
+		return nil, fmt.Errorf("infer event types: %w", derr)
+	}
+	return nil, fmt.Errorf("infer event types: read BPF object: %w", err)
 }
 
 // resolver turns event sites into struct types.

@@ -34,3 +34,27 @@ int emit_both(void *ctx)
 	}
 	return 0;
 }
+
+/* A second map in the same object is decided on its own. */
+struct clean_event {
+	u64 ts;
+	u32 pid;
+	u32 cpu;
+	u64 extra;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} clean SEC(".maps");
+
+SEC("tracepoint/syscalls/sys_enter_getuid")
+int emit_clean(void *ctx)
+{
+	struct clean_event *c = bpf_ringbuf_reserve(&clean, sizeof(*c), 0);
+	if (!c)
+		return 0;
+	c->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(c, 0);
+	return 0;
+}

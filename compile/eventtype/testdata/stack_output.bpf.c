@@ -17,7 +17,7 @@ struct scratch {
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
-} samples SEC(".maps");
+} records SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -38,6 +38,6 @@ int on_getpid(void *ctx)
 	smp.a = bpf_get_current_pid_tgid();
 	smp.b = s.x;
 	smp.c = 7;
-	bpf_ringbuf_output(&samples, &smp, sizeof(smp), 0);
+	bpf_ringbuf_output(&records, &smp, sizeof(smp), 0);
 	return 0;
 }
