@@ -89,6 +89,11 @@ func parseInt(name string, bits uint, signed bool, s string) (uint64, error) {
 	if s[0] == '-' || s[0] == '+' {
 		digits = s[1:]
 	}
+	// strconv reports overflow before it sees a stray character, so check
+	// the alphabet first: "99999999999999999999\n0" is not a number at all.
+	if strings.Trim(digits, "0123456789abcdefABCDEFxXoO") != "" {
+		return 0, badInt(name, s, lo, hi)
+	}
 	if _, err := strconv.ParseUint(digits, 0, 64); err != nil && !isRange(err) {
 		return 0, badInt(name, s, lo, hi)
 	}
@@ -127,7 +132,18 @@ func badInt(name, s, lo, hi string) error {
 }
 
 func outOfRange(name, s, lo, hi string) error {
-	return fmt.Errorf("value %s out of range for %s (%s..%s)", s, name, lo, hi)
+	return fmt.Errorf("value %s out of range for %s (%s..%s)", shown(s), name, lo, hi)
+}
+
+// shown prints a number the user typed as is, or quoted if it holds anything
+// unusual, so an error message stays one readable line.
+func shown(s string) string {
+	for _, c := range s {
+		if c <= ' ' || c > '~' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // putUint stores the low len(b) bytes of v in b.
@@ -204,7 +220,7 @@ func encodeFloat(name string, size int, s string, order binary.ByteOrder) ([]byt
 	f, err := strconv.ParseFloat(s, size*8)
 	if err != nil {
 		if isRange(err) {
-			return nil, fmt.Errorf("value %s out of range for %s", s, name)
+			return nil, fmt.Errorf("value %s out of range for %s", shown(s), name)
 		}
 		return nil, fmt.Errorf("invalid value %q for %s: want a number such as 1.5, -2e-3 or inf", s, name)
 	}

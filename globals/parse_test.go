@@ -97,6 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{"u64 too big", tU64T, "18446744073709551616", "value 18446744073709551616 out of range for __u64 (0..18446744073709551615)"},
 		{"s64 too small", tS64, "-9223372036854775809", "value -9223372036854775809 out of range for long long (-9223372036854775808..9223372036854775807)"},
 		{"not a number", tU32T, "abc", `invalid value "abc" for __u32: want an integer in 0..4294967295 (decimal, 0x hex, 0o octal or 0b binary)`},
+		{"overflow then newline", tU32T, "18700000000000000000\n0", `invalid value "18700000000000000000\n0" for __u32: want an integer in 0..4294967295 (decimal, 0x hex, 0o octal or 0b binary)`},
 		{"underscore", tU32T, "1_000", `invalid value "1_000" for __u32: want an integer in 0..4294967295 (decimal, 0x hex, 0o octal or 0b binary)`},
 		{"empty int", tInt, "", `invalid value "" for int: want an integer in -2147483648..2147483647 (decimal, 0x hex, 0o octal or 0b binary)`},
 		{"bad octal", tInt, "08", `invalid value "08" for int: want an integer in -2147483648..2147483647 (decimal, 0x hex, 0o octal or 0b binary)`},
