@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,11 +19,17 @@ import (
 )
 
 // Compile builds the BPF C file src with clang against a vmlinux.h generated
-// from /sys/kernel/btf/vmlinux into a temporary directory, and returns the
-// object's collection spec. defines are passed as -D flags. The test is skipped
+// from /sys/kernel/btf/vmlinux into a temporary directory, and returns (a copy
+// of) the object's collection spec; the result is reused within the process. defines are passed as -D flags. The test is skipped
 // when clang or bpftool is missing, or when the kernel has no BTF.
 func Compile(t testing.TB, src string, defines ...string) *ebpf.CollectionSpec {
 	t.Helper()
+	key := strings.Join(append([]string{src}, defines...), "\x00")
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if spec, ok := cache[key]; ok {
+		return spec.Copy()
+	}
 	clang, bpftool := lookTool(t, "clang"), lookTool(t, "bpftool")
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
 		t.Skip("kernel has no BTF at /sys/kernel/btf/vmlinux")
@@ -47,8 +54,16 @@ func Compile(t testing.TB, src string, defines ...string) *ebpf.CollectionSpec {
 	if err != nil {
 		t.Fatalf("load spec of %s: %v", obj, err)
 	}
-	return spec
+	cache[key] = spec
+	return spec.Copy()
 }
+
+// cache keeps compiled specs for the life of the test process: compiling
+// against a 3 MB vmlinux.h takes about a second.
+var (
+	cacheMu sync.Mutex
+	cache   = map[string]*ebpf.CollectionSpec{}
+)
 
 // lookTool finds a tool in $PATH or skips the test.
 func lookTool(t testing.TB, name string) string {
