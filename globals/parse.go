@@ -187,11 +187,23 @@ func encodeEnum(name string, e *btf.Enum, s string, order binary.ByteOrder) ([]b
 	if s != "" && (s[0] == '-' || s[0] == '+' || (s[0] >= '0' && s[0] <= '9')) {
 		return encodeInt(name, int(e.Size), e.Signed, s, order)
 	}
-	names := make([]string, len(e.Values))
+	return nil, fmt.Errorf("invalid value %q for %s: want one of %s, or a number", s, name, enumNames(e))
+}
+
+// maxListed caps the enumerators an error lists, so it stays a line.
+const maxListed = 16
+
+// enumNames lists e's enumerators for an error message.
+func enumNames(e *btf.Enum) string {
+	var names []string
 	for i, v := range e.Values {
-		names[i] = v.Name
+		if i == maxListed {
+			names = append(names, fmt.Sprintf("… (%d more)", len(e.Values)-maxListed))
+			break
+		}
+		names = append(names, v.Name)
 	}
-	return nil, fmt.Errorf("invalid value %q for %s: want one of %s, or a number", s, name, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 func enumByName(e *btf.Enum, s string) (uint64, bool) {

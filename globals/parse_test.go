@@ -107,6 +107,7 @@ func TestParseErrors(t *testing.T) {
 		{"bool word", tBoolT, "maybe", `invalid value "maybe" for bool: want true, false, yes, no, 1 or 0`},
 		{"bool 2", tBoolT, "2", `invalid value "2" for bool: want true, false, yes, no, 1 or 0`},
 		{"enum name", tMode, "MODE_D", `invalid value "MODE_D" for enum mode: want one of MODE_A, MODE_B, MODE_C, or a number`},
+		{"many enumerators", tMany, "X", `invalid value "X" for enum many: want one of E0, E1, E2, E3, E4, E5, E6, E7, E8, E9, E10, E11, E12, E13, E14, E15, … (4 more), or a number`},
 		{"enum number out of range", tTiny, "256", "value 256 out of range for enum tiny (0..255)"},
 		{"enum64 name", tBig, "NOPE", `invalid value "NOPE" for enum big: want one of SMALL, HUGE, or a number`},
 		{"float word", tFloat, "fast", `invalid value "fast" for float: want a number such as 1.5, -2e-3 or inf`},

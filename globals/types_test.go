@@ -1,6 +1,8 @@
 package globals
 
 import (
+	"fmt"
+
 	"github.com/cilium/ebpf/btf"
 
 	"nomia.dev/nomia/ctype"
@@ -49,6 +51,15 @@ var (
 	tMatrix  = &btf.Array{Index: tU32, Type: tComm, Nelems: 2}
 	tStructs = &btf.Array{Index: tU32, Type: tStruct, Nelems: 2}
 )
+
+// tMany has more enumerators than an error message lists.
+var tMany = func() *btf.Enum {
+	e := &btf.Enum{Name: "many", Size: 4}
+	for i := range 20 {
+		e.Values = append(e.Values, btf.EnumValue{Name: fmt.Sprintf("E%d", i), Value: uint64(i)})
+	}
+	return e
+}()
 
 // ctypeOf names a test type in failure messages.
 func ctypeOf(t btf.Type) string {
