@@ -58,7 +58,8 @@ func (x *value) Type() string {
 //
 // Register never panics on names already in fs (the CLI's own flags come
 // first): a taken long name falls back to "var-NAME", a taken or invalid
-// short name is dropped.
+// short name is dropped. "--help" and "-h" count as taken, so a global never
+// hides the help that pflag gives for them.
 func Register(fs *pflag.FlagSet, vars []Var) *Values {
 	vals := &Values{byName: make(map[string]*value, len(vars))}
 	for _, v := range vars {
@@ -88,7 +89,7 @@ func Register(fs *pflag.FlagSet, vars []Var) *Values {
 // when every candidate is taken.
 func freeLong(fs *pflag.FlagSet, v Var) string {
 	for _, name := range []string{v.Long, v.Name, "var-" + v.Name} {
-		if name != "" && fs.Lookup(name) == nil {
+		if name != "" && name != "help" && fs.Lookup(name) == nil {
 			return name
 		}
 	}
@@ -97,7 +98,7 @@ func freeLong(fs *pflag.FlagSet, v Var) string {
 
 // freeShort returns s when it is a single unused ASCII letter or digit.
 func freeShort(fs *pflag.FlagSet, s string) string {
-	if len(s) != 1 || !isAlnum(s[0]) || fs.ShorthandLookup(s) != nil {
+	if len(s) != 1 || s == "h" || !isAlnum(s[0]) || fs.ShorthandLookup(s) != nil {
 		return ""
 	}
 	return s

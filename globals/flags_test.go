@@ -263,6 +263,22 @@ func TestRegisterAllNamesTaken(t *testing.T) {
 	}
 }
 
+// TestRegisterKeepsHelp checks that a global named help, or with -h as its
+// short name, does not swallow pflag's help.
+func TestRegisterKeepsHelp(t *testing.T) {
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.SetOutput(new(bytes.Buffer))
+	Register(fs, []Var{{Name: "help", Long: "help", Short: "h", Type: tU32T, CType: "__u32"}})
+	if fs.Lookup("var-help") == nil || fs.Lookup("help") != nil || fs.ShorthandLookup("h") != nil {
+		t.Fatalf("global help registered as %v", fs.Lookup("help"))
+	}
+	for _, arg := range []string{"--help", "-h"} {
+		if err := fs.Parse([]string{arg}); err != pflag.ErrHelp {
+			t.Errorf("Parse(%s) = %v, want pflag.ErrHelp", arg, err)
+		}
+	}
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
