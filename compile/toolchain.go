@@ -2,12 +2,14 @@ package compile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -89,8 +91,7 @@ func clangMajor(ctx context.Context, clang string) int {
 	if m == nil {
 		return 0
 	}
-	n := 0
-	fmt.Sscan(string(m[1]), &n)
+	n, _ := strconv.Atoi(string(m[1]))
 	return n
 }
 
@@ -150,7 +151,7 @@ func findLibbpf(ctx context.Context, extra []string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf(libbpfMissing)
+	return "", errors.New(libbpfMissing)
 }
 
 // targetArch maps GOARCH to the __TARGET_ARCH_ suffix of libbpf's bpf_tracing.h.
