@@ -171,3 +171,10 @@ func textWidth(o *op) int {
 	}
 	return 0
 }
+
+// AppendJSONString appends s as a quoted JSON string with the escaping records get:
+// invalid UTF-8 bytes and control characters as \u00XX. It is for callers that put
+// their own strings (a map name, say) next to decoded fields.
+func AppendJSONString(dst, s []byte) []byte {
+	return appendJSONString(dst, s)
+}

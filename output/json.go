@@ -1,0 +1,108 @@
+package output
+
+import (
+	"io"
+	"time"
+
+	"nomia.dev/nomia/decode"
+)
+
+// jsonWriter writes one JSON object per line.
+type jsonWriter struct {
+	buffer
+	mapKey bool
+
+	// Keys for the decoder seen last: "time"/"map", or "_time"/"_map" when the
+	// event type has fields of those names.
+	dec     *decode.Decoder
+	timeKey string
+	mapName string
+	mapJSON []byte // `,"map":"name"`
+
+	clock utcClock
+}
+
+// NewJSON returns a Writer that prints one object per line:
+// {"time":"<RFC 3339, nanoseconds, UTC>", <the event's fields…>}. The key is "_time"
+// instead when the event has a field named time. With Options.MapKey a "map" key (or
+// "_map") follows, naming the event's map.
+func NewJSON(w io.Writer, o Options) Writer {
+	return &jsonWriter{buffer: newBuffer(w), mapKey: o.MapKey}
+}
+
+// Write appends ev as one line.
+func (j *jsonWriter) Write(ev Event) error {
+	if err := checkEvent(&ev); err != nil {
+		return err
+	}
+	if ev.Decoder != j.dec {
+		j.setDecoder(ev.Decoder)
+	}
+	b := append(j.buf, j.timeKey...)
+	b = j.clock.append(b, ev.Time)
+	b = append(b, '"')
+	if j.mapKey {
+		if ev.Map != j.mapName {
+			j.setMap(ev.Map)
+		}
+		b = append(b, j.mapJSON...)
+	}
+	b = ev.Decoder.AppendJSONMembers(b, ev.Data)
+	j.buf = append(b, '}', '\n')
+	return j.maybeFlush()
+}
+
+// setDecoder picks the reserved keys that do not collide with d's fields.
+func (j *jsonWriter) setDecoder(d *decode.Decoder) {
+	j.dec = d
+	j.timeKey = `{"time":"`
+	if hasField(d, "time") {
+		j.timeKey = `{"_time":"`
+	}
+	j.mapName = "\x00" // force the map key to be rebuilt with the right name
+}
+
+// setMap prepares the map key for name.
+func (j *jsonWriter) setMap(name string) {
+	j.mapName = name
+	key := `,"map":`
+	if hasField(j.dec, "map") {
+		key = `,"_map":`
+	}
+	j.mapJSON = decode.AppendJSONString(append(j.mapJSON[:0], key...), []byte(name))
+}
+
+// utcClock formats times as RFC 3339 with nanoseconds in UTC, exactly like
+// time.RFC3339Nano, formatting the date and second only when the second changes.
+type utcClock struct {
+	sec    int64
+	valid  bool
+	prefix []byte // "2006-01-02T15:04:05"
+}
+
+func (c *utcClock) append(dst []byte, t time.Time) []byte {
+	if sec := t.Unix(); !c.valid || sec != c.sec {
+		c.sec, c.valid = sec, true
+		c.prefix = t.UTC().AppendFormat(c.prefix[:0], "2006-01-02T15:04:05")
+	}
+	dst = append(dst, c.prefix...)
+	if ns := t.Nanosecond(); ns != 0 {
+		dst = appendFraction(dst, ns)
+	}
+	return append(dst, 'Z')
+}
+
+// appendFraction appends ".nnnnnnnnn" for 0 < ns < 1e9 without trailing zeros.
+func appendFraction(dst []byte, ns int) []byte {
+	var digits [10]byte
+	digits[0] = '.'
+	for i := 9; i >= 1; i-- {
+		digits[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	n := 10
+	for digits[n-1] == '0' {
+		n--
+	}
+	return append(dst, digits[:n]...)
+}

@@ -1,0 +1,85 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"nomia.dev/nomia/decode"
+)
+
+// Event is one record read from an event map, with what is needed to print it.
+type Event struct {
+	Map     string          // name of the map the record came from
+	Decoder *decode.Decoder // decoder for the map's event type
+	Time    time.Time       // when the record was read
+	Data    []byte          // the record; valid only during Write
+}
+
+// Writer prints events. Write may keep output buffered until Flush.
+type Writer interface {
+	Write(ev Event) error
+	Flush() error
+}
+
+// Options adjusts a Writer.
+type Options struct {
+	// MapKey names each event's map: a "map" key in JSON ("_map" when the event has
+	// a field named map), a MAP column in tables. Set it when several maps deliver.
+	MapKey bool
+	// Location is the zone of the table's TIME column; nil means time.Local.
+	Location *time.Location
+}
+
+// bufSize is how much a writer buffers before writing to its io.Writer.
+const bufSize = 64 << 10
+
+// buffer accumulates output and hands it to w in large writes.
+type buffer struct {
+	w   io.Writer
+	buf []byte
+}
+
+func newBuffer(w io.Writer) buffer {
+	return buffer{w: w, buf: make([]byte, 0, bufSize+4096)}
+}
+
+// maybeFlush writes the buffer out once it holds bufSize bytes.
+func (b *buffer) maybeFlush() error {
+	if len(b.buf) < bufSize {
+		return nil
+	}
+	return b.Flush()
+}
+
+// Flush writes everything buffered to the underlying writer. After a failed write the
+// buffered output is dropped, so a broken pipe does not grow memory without bound.
+func (b *buffer) Flush() error {
+	if len(b.buf) == 0 {
+		return nil
+	}
+	_, err := b.w.Write(b.buf)
+	b.buf = b.buf[:0]
+	if err != nil {
+		return fmt.Errorf("output: writing events failed: %v (is the reader of the output gone?)", err)
+	}
+	return nil
+}
+
+// checkEvent reports an event that cannot be printed.
+func checkEvent(ev *Event) error {
+	if ev.Decoder == nil {
+		return fmt.Errorf("output: event from map %q has no decoder; create one with decode.New for the map's event type", ev.Map)
+	}
+	return nil
+}
+
+// hasField reports whether d has a top-level field called name.
+func hasField(d *decode.Decoder, name string) bool {
+	for _, f := range d.Fields() {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
