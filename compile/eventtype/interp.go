@@ -51,8 +51,8 @@ type analysis struct {
 }
 
 // maxSteps bounds the work on one object; libbpf-tools' largest programs need a
-// few hundred thousand.
-const maxSteps = 20_000_000
+// few thousand; the bound keeps the worst case near a second.
+const maxSteps = 2_000_000
 
 // maxDepth bounds BPF-to-BPF call nesting (the kernel allows 8 frames).
 const maxDepth = 8
@@ -128,7 +128,7 @@ func (a *analysis) step(c *code, i int, st *state, fn string, frame, depth int, 
 	op := ins.OpCode
 	switch op.Class() {
 	case asm.ALUClass, asm.ALU64Class:
-		a.alu(ins, st, frame, fn)
+		a.alu(ins, st)
 	case asm.LdClass:
 		switch {
 		case ins.OpCode == asm.LoadImmOp(asm.DWord) && ins.Src == asm.PseudoMapFD:
@@ -248,8 +248,7 @@ func (a *analysis) helper(fnID asm.BuiltinFunc, st *state, fn string, final bool
 	case asm.FnRingbufReserve:
 		record(r[asm.R1], value{}, r[asm.R2])
 		if r[asm.R1].kind == mapPtr {
-			result = value{kind: ringRec, mapName: r[asm.R1].mapName,
-				size: value2{known: r[asm.R2].kind == constant, n: r[asm.R2].n}}
+			result = value{kind: ringRec, mapName: r[asm.R1].mapName}
 		}
 	case asm.FnRingbufReserveDynptr:
 		record(r[asm.R1], value{}, r[asm.R2])
@@ -263,7 +262,7 @@ func (a *analysis) helper(fnID asm.BuiltinFunc, st *state, fn string, final bool
 
 // alu applies arithmetic: constants fold, pointers move by constants, anything
 // else becomes unknown.
-func (a *analysis) alu(ins asm.Instruction, st *state, frame int, fn string) {
+func (a *analysis) alu(ins asm.Instruction, st *state) {
 	op := ins.OpCode.ALUOp()
 	dst := st.regs[ins.Dst]
 	src := value{kind: constant, n: ins.Constant}

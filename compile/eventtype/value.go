@@ -22,14 +22,6 @@ type value struct {
 	n       int64  // the constant, or the offset from the pointer's base
 	mapName string // mapPtr, mapValue, ringRec
 	frame   int    // stackPtr: which call frame the pointer points into
-	size    value2 // ringRec: the reserved size, when known
-}
-
-// value2 is the reserved size of a ring-buffer record: a nested value would make
-// value recursive, and only "known constant or not" matters for a size.
-type value2 struct {
-	known bool
-	n     int64
 }
 
 func (v value) String() string {

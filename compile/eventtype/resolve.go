@@ -1,0 +1,281 @@
+package eventtype
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
+)
+
+// resolver turns event sites into struct types.
+type resolver struct {
+	spec *ebpf.CollectionSpec
+	x    *debugIndex
+	a    *analysis
+}
+
+func (r *resolver) override(mapName, want string) (Result, error) {
+	bare := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(want), "struct "))
+	st := r.x.byName["struct "+bare]
+	if st == nil {
+		st = r.x.byName[bare]
+	}
+	if st == nil {
+		return Result{}, fmt.Errorf("event type override %s=%s: no struct or typedef %q in the object's debug info; the struct must be used somewhere in the program (and the object built with -g)", mapName, want, bare)
+	}
+	return Result{Map: mapName, Struct: st.name, Size: st.size, Evidence: "chosen by the user"}, nil
+}
+
+// resolve combines what every site writing to one map says: the structs all sites
+// agree on, or, when they disagree, every struct any of them names.
+func (r *resolver) resolve(mapName string, sites []site) (Result, error) {
+	var common, union []*structType
+	var evidence []string
+	for i, s := range sites {
+		cands, why, err := r.candidates(mapName, s)
+		if err != nil {
+			return Result{}, err
+		}
+		evidence = append(evidence, why)
+		for _, c := range cands {
+			if !slices.Contains(union, c) {
+				union = append(union, c)
+			}
+		}
+		if i == 0 {
+			common = cands
+			continue
+		}
+		common = slices.DeleteFunc(slices.Clone(common), func(c *structType) bool { return !slices.Contains(cands, c) })
+	}
+	cands := common
+	if len(cands) == 0 {
+		cands = union
+	}
+	chosen, rule := prefer(cands, mapName)
+	if len(chosen) != 1 {
+		names := make([]string, len(chosen))
+		for i, c := range chosen {
+			names[i] = c.name
+		}
+		sort.Strings(names)
+		return Result{}, &AmbiguousError{Map: mapName, Candidates: names}
+	}
+	ev := evidence[0]
+	if len(sites) > 1 {
+		ev += fmt.Sprintf(" (and %d more call sites)", len(sites)-1)
+	}
+	if rule != "" {
+		ev += "; " + rule
+	}
+	return Result{Map: mapName, Struct: chosen[0].name, Size: chosen[0].size, Evidence: ev}, nil
+}
+
+// candidates lists the structs one site may send, strongest evidence first: a map
+// value whose BTF type is a struct, a struct variable at the data's stack address,
+// then the structs of the record's size that the emitting function uses.
+func (r *resolver) candidates(mapName string, s site) ([]*structType, string, error) {
+	call := fmt.Sprintf("%s(%s, %s) in %s", helperName(s.helper), mapName, sizeText(s.size), s.fn)
+	size, sized := s.size.n, s.size.kind == constant
+	fits := func(st *structType) bool { return !sized || int64(st.size) == size }
+
+	if s.data.kind == mapValue && s.data.n == 0 {
+		if st := r.mapValueStruct(s.data.mapName); st != nil && fits(st) {
+			return []*structType{st}, fmt.Sprintf("%s sends a value of map %s", call, s.data.mapName), nil
+		}
+	}
+	if s.data.kind == stackPtr {
+		if st := r.stackStruct(s.dataFn, s.data.n, fits); st != nil {
+			return []*structType{st}, fmt.Sprintf("%s sends a stack variable of type %s", call, st.name), nil
+		}
+	}
+	if !sized || size <= 0 {
+		return nil, "", fmt.Errorf("cannot infer the event type of map %s: %s sends %s of a size known only at run time; name the struct with `nomia build --event-type %s=STRUCT` or a source line `// nomia:event-type %s STRUCT`",
+			mapName, call, dataText(s.data), mapName, mapName)
+	}
+	var cands []*structType
+	for _, fn := range []string{s.fn, s.dataFn} {
+		if fs := r.x.funcs[fn]; fs != nil {
+			for _, st := range fs.structs {
+				if fits(st) && !slices.Contains(cands, st) {
+					cands = append(cands, st)
+				}
+			}
+		}
+	}
+	if len(cands) > 0 {
+		return cands, fmt.Sprintf("%s; %d-byte structs used in %s: %s", call, size, s.fn, names(cands)), nil
+	}
+	cu := -1
+	if fs := r.x.funcs[s.fn]; fs != nil {
+		cu = fs.cu
+	}
+	for i, types := range r.x.cuTypes {
+		if cu >= 0 && i != cu {
+			continue
+		}
+		for _, st := range types {
+			if fits(st) {
+				cands = append(cands, st)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil, "", fmt.Errorf("cannot infer the event type of map %s: %s, but the debug info has no %d-byte struct; name it with `nomia build --event-type %s=STRUCT` or a source line `// nomia:event-type %s STRUCT`",
+			mapName, call, size, mapName, mapName)
+	}
+	return cands, fmt.Sprintf("%s; %d-byte structs of the compile unit: %s", call, size, names(cands)), nil
+}
+
+// mapValueStruct is the struct a map's BTF declares as its value (the "heap" map
+// of libbpf-tools), found again in the DWARF by name when possible.
+func (r *resolver) mapValueStruct(name string) *structType {
+	m := r.spec.Maps[name]
+	if m == nil || m.Value == nil {
+		return nil
+	}
+	t := btf.UnderlyingType(m.Value)
+	s, ok := t.(*btf.Struct)
+	if !ok {
+		return nil
+	}
+	spelled := "struct " + s.Name
+	if s.Name == "" {
+		spelled = m.Value.TypeName()
+	}
+	if st := r.x.byName[spelled]; st != nil && st.size == int(s.Size) {
+		return st
+	}
+	if spelled == "struct " || spelled == "" {
+		return nil
+	}
+	return &structType{name: spelled, size: int(s.Size)}
+}
+
+// stackStruct finds the struct variable of fn's frame that starts at stack offset
+// off (from R10). DWARF counts DW_OP_fbreg from the bottom of the frame, whose size
+// is not recorded: it is the deepest offset touched, or the extent of the frame's
+// variables, rounded to 8 bytes.
+func (r *resolver) stackStruct(fn string, off int64, fits func(*structType) bool) *structType {
+	fs := r.x.funcs[fn]
+	if fs == nil {
+		return nil
+	}
+	for _, frame := range []int64{roundUp8(-r.a.minDepth[fn]), roundUp8(fs.extent)} {
+		var found *structType
+		for _, v := range fs.stack {
+			if v.fbreg-frame == off && fits(v.st) {
+				if found != nil && found != v.st {
+					found = nil
+					break
+				}
+				found = v.st
+			}
+		}
+		if found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// prefer narrows candidates by the rules that separate event structs from the
+// rest: not a kernel type, named like the map, named "event". A rule applies only
+// when it keeps some; the text says which rule decided.
+func prefer(cands []*structType, mapName string) ([]*structType, string) {
+	if len(cands) <= 1 {
+		return cands, ""
+	}
+	mapLike := strings.TrimSuffix(strings.ToLower(mapName), "s")
+	rules := []struct {
+		why  string
+		keep func(st *structType) bool
+	}{
+		{"not a kernel type", func(st *structType) bool { return !st.kernel }},
+		{"named like the map", func(st *structType) bool {
+			bare := strings.ToLower(strings.TrimPrefix(st.name, "struct "))
+			return len(mapLike) >= 2 && strings.Contains(bare, mapLike)
+		}},
+		{`named "event"`, func(st *structType) bool { return strings.Contains(strings.ToLower(st.name), "event") }},
+	}
+	var why []string
+	for _, rule := range rules {
+		kept := slices.DeleteFunc(slices.Clone(cands), func(st *structType) bool { return !rule.keep(st) })
+		if len(kept) > 0 && len(kept) < len(cands) {
+			cands = kept
+			why = append(why, rule.why)
+		}
+		if len(cands) == 1 {
+			break
+		}
+	}
+	return cands, "chose the one " + strings.Join(why, ", ")
+}
+
+func roundUp8(n int64) int64 { return (n + 7) &^ 7 }
+
+func helperName(fn asm.BuiltinFunc) string {
+	switch fn {
+	case asm.FnRingbufReserve:
+		return "bpf_ringbuf_reserve"
+	case asm.FnRingbufReserveDynptr:
+		return "bpf_ringbuf_reserve_dynptr"
+	case asm.FnRingbufOutput:
+		return "bpf_ringbuf_output"
+	case asm.FnPerfEventOutput:
+		return "bpf_perf_event_output"
+	case asm.FnSkbOutput:
+		return "bpf_skb_output"
+	case asm.FnXdpOutput:
+		return "bpf_xdp_output"
+	}
+	return fn.String()
+}
+
+func sizeText(v value) string {
+	if v.kind == constant {
+		return fmt.Sprint(v.n)
+	}
+	return "len"
+}
+
+func dataText(v value) string {
+	switch v.kind {
+	case stackPtr:
+		return "stack data"
+	case mapValue:
+		return "a value of map " + v.mapName
+	case unknown:
+		return "a record"
+	}
+	return "data"
+}
+
+func names(sts []*structType) string {
+	var s []string
+	for _, st := range sts {
+		s = append(s, st.name)
+	}
+	sort.Strings(s)
+	return strings.Join(s, ", ")
+}
+
+func list(set map[string]bool) string {
+	if len(set) == 0 {
+		return "none"
+	}
+	return strings.Join(sortedKeys(set), ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
