@@ -69,7 +69,7 @@ func Build(ctx context.Context, opts Options) (*bpfpkg.Package, error) {
 	// Inference reads DWARF, so it runs on the unstripped object.
 	results, err := eventtype.Infer(obj, eventOverrides(src, opts.EventTypes))
 	if err != nil {
-		return nil, fmt.Errorf("compile: %s: %s", opts.Source, oneLine(strings.TrimPrefix(err.Error(), "eventtype: ")))
+		return nil, &sourceError{source: opts.Source, err: err}
 	}
 	if obj, err = b.keepEventTypes(ctx, obj, results); err != nil {
 		return nil, err
@@ -204,3 +204,17 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// sourceError names the source in front of an error from a stage that does not
+// know the file (event inference), and keeps the cause for errors.As (the CLI
+// can recognise *eventtype.AmbiguousError).
+type sourceError struct {
+	source string
+	err    error
+}
+
+func (e *sourceError) Error() string {
+	return fmt.Sprintf("compile: %s: %s", e.source, oneLine(strings.TrimPrefix(e.err.Error(), "eventtype: ")))
+}
+
+func (e *sourceError) Unwrap() error { return e.err }

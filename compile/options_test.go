@@ -3,12 +3,14 @@ package compile
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"nomia.dev/nomia/bpfpkg"
+	"nomia.dev/nomia/compile/eventtype"
 )
 
 func TestBuildUserVmlinuxWins(t *testing.T) {
@@ -92,4 +94,16 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func TestBuildAmbiguousEventType(t *testing.T) {
+	_, err := buildTestdata(t, "ambiguous.bpf.c")
+	var amb *eventtype.AmbiguousError
+	if !errors.As(err, &amb) || amb.Map != "events" {
+		t.Fatalf("error %v: want an *eventtype.AmbiguousError for map events", err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "compile: testdata/ambiguous.bpf.c: ") || strings.Contains(msg, "\n") || !strings.Contains(msg, "--event-type") {
+		t.Errorf("error %q: want one line naming the file and the --event-type hint", msg)
+	}
 }
