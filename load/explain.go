@@ -1,0 +1,62 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"golang.org/x/sys/unix"
+
+	"nomia.dev/nomia/attach"
+)
+
+// failingProgram returns the program a collection load error names
+// ("program NAME: …"), if it is one of s's programs.
+func failingProgram(err error, s *ebpf.CollectionSpec) string {
+	rest, ok := strings.CutPrefix(err.Error(), "program ")
+	if !ok {
+		return ""
+	}
+	name, _, ok := strings.Cut(rest, ":")
+	if _, known := s.Programs[name]; !ok || !known {
+		return ""
+	}
+	return name
+}
+
+// loadReason explains why the kernel refused to load a program, in one line.
+// Trampoline programs refused with EPERM get no verifier log, and cilium/ebpf
+// then suggests raising RLIMIT_MEMLOCK, which is not the cause: say what is.
+func loadReason(h attach.Hook, err error) string {
+	var ve *ebpf.VerifierError
+	switch {
+	case h.UsesTrampoline() && errors.Is(err, unix.EPERM):
+		return fmt.Sprintf("%v: %v", attach.ErrTrampolinesRefused, unix.EPERM)
+	case errors.As(err, &ve):
+		msg := omitted.ReplaceAllString(oneLine(ve), "")
+		return "the verifier rejected it: " + strings.TrimPrefix(msg, "load program: ")
+	case errors.Is(err, ebpf.ErrNotSupported):
+		return "this kernel does not support it: " + bare(err)
+	}
+	return "the kernel refused to load it: " + bare(err)
+}
+
+// omitted matches cilium/ebpf's count of verifier log lines it left out, which
+// means nothing to a user who cannot see the log.
+var omitted = regexp.MustCompile(` \(\d+ line\(s\) omitted\)`)
+
+// bare is a load error without cilium/ebpf's "program NAME: load program:" prefix.
+func bare(err error) string {
+	s := oneLine(err)
+	if _, rest, ok := strings.Cut(s, ": "); ok && strings.HasPrefix(s, "program ") {
+		s = rest
+	}
+	return strings.TrimPrefix(s, "load program: ")
+}
+
+// oneLine flattens an error message onto one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}

@@ -1,0 +1,248 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/cilium/ebpf"
+
+	"nomia.dev/nomia/attach"
+)
+
+// Options configure Start.
+type Options struct {
+	// Target holds the run-time attach targets (interface, cgroup, pid, binary,
+	// sampling frequency).
+	Target attach.Target
+	// Notes receives one line per skipped twin, e.g. "nomia: handle_exit: using
+	// kprobe/do_unlinkat; skipped fentry/do_unlinkat (handle_exit_fentry: the
+	// kernel refuses BPF trampoline programs …)". Nil discards them.
+	Notes io.Writer
+	// Collection is passed to ebpf.NewCollectionWithOptions (map replacements,
+	// verifier log sizes …).
+	Collection ebpf.CollectionOptions
+}
+
+// Program names one attached program.
+type Program struct {
+	Name, Section string
+}
+
+// Skipped is a program left out because a twin of it serves the same hook.
+type Skipped struct {
+	Name, Section string
+	// Reason is why: the kernel's refusal, or "not needed" when a preferred twin
+	// works.
+	Reason string
+	// Using is the program used instead.
+	Using Program
+}
+
+// Running is a loaded collection with its programs attached.
+type Running struct {
+	// Collection holds the maps and the attached programs; skipped twins are
+	// closed and removed from it.
+	Collection *ebpf.Collection
+	// Attached lists the attached programs, in attach order.
+	Attached []Program
+	// Skipped lists the twins left out.
+	Skipped []Skipped
+
+	attachments []attach.Attachment
+	iters       map[string]attach.Iter
+	closeOnce   sync.Once
+	closeErr    error
+}
+
+// Start loads spec's maps and programs and attaches every program. Programs
+// hooking the same target in several flavours (fentry/X + kprobe/X, fexit/X +
+// kretprobe/X, tp_btf/X + raw_tp/X + tracepoint/C/X) load and attach only the
+// first flavour this kernel accepts; the rest are skipped with a note. A program
+// with no working flavour is a one-line error naming each program tried, its
+// section and the kernel's reason. On any error nothing stays loaded or attached.
+func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
+	if len(spec.Programs) == 0 {
+		return nil, errors.New("load: the object has no programs to run")
+	}
+	units, hooks, err := plan(spec)
+	if err != nil {
+		return nil, err
+	}
+	failures := map[*flavour]failure{}
+	coll, err := loadLive(spec, units, hooks, failures, opts.Collection)
+	if err != nil {
+		return nil, err
+	}
+	r := &Running{Collection: coll, iters: map[string]attach.Iter{}}
+	for _, u := range units {
+		if err := r.attachUnit(u, spec, hooks, failures, opts); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// loadLive loads the collection, dropping a flavour the kernel refuses whenever
+// its unit has another one left, until the load succeeds.
+func loadLive(spec *ebpf.CollectionSpec, units []*unit, hooks map[string]attach.Hook, failures map[*flavour]failure, copts ebpf.CollectionOptions) (*ebpf.Collection, error) {
+	owner := map[string]*unit{}
+	for _, u := range units {
+		for _, f := range u.flavours {
+			for _, p := range f.progs {
+				owner[p] = u
+			}
+		}
+	}
+	for {
+		s := spec.Copy()
+		for _, u := range units {
+			for _, f := range u.flavours {
+				for _, p := range f.progs {
+					if f.dead {
+						delete(s.Programs, p)
+					}
+				}
+			}
+		}
+		coll, err := ebpf.NewCollectionWithOptions(s, copts)
+		if err == nil {
+			return coll, nil
+		}
+		name := failingProgram(err, s)
+		if name == "" {
+			return nil, fmt.Errorf("load: %s", oneLine(err))
+		}
+		u := owner[name]
+		f := u.flavours[flavourOf(u, name)]
+		f.dead = true
+		failures[f] = failure{name, hooks[name].Section, loadReason(hooks[name], err)}
+		if len(u.live()) == 0 {
+			return nil, exhausted(u, failures)
+		}
+	}
+}
+
+// flavourOf finds the flavour of unit u that holds program name.
+func flavourOf(u *unit, name string) int {
+	for i, f := range u.flavours {
+		for _, p := range f.progs {
+			if p == name {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// attachUnit attaches the first flavour of u that works, closing and noting the
+// others.
+func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, hooks map[string]attach.Hook, failures map[*flavour]failure, opts Options) error {
+	var used *flavour
+	for _, f := range u.live() {
+		if used != nil {
+			break
+		}
+		var made []attach.Attachment
+		for _, name := range f.progs {
+			a, err := attach.Program(r.Collection.Programs[name], spec.Programs[name], opts.Target)
+			if err != nil {
+				for _, m := range made {
+					m.Close()
+				}
+				made = nil
+				f.dead = true
+				failures[f] = attachFailure(name, hooks[name], err)
+				break
+			}
+			made = append(made, a)
+			if it, ok := a.(attach.Iter); ok {
+				r.iters[name] = it
+			}
+		}
+		if !f.dead {
+			used = f
+			r.attachments = append(r.attachments, made...)
+		}
+	}
+	if used == nil {
+		return exhausted(u, failures)
+	}
+	for _, name := range used.progs {
+		r.Attached = append(r.Attached, Program{name, hooks[name].Section})
+	}
+	using := r.Attached[len(r.Attached)-1]
+	for _, f := range u.flavours {
+		if f == used {
+			continue
+		}
+		reason := "not needed"
+		if fail, ok := failures[f]; ok {
+			reason = fail.reason
+		}
+		for _, name := range f.progs {
+			if p := r.Collection.Programs[name]; p != nil {
+				p.Close()
+				delete(r.Collection.Programs, name)
+			}
+			delete(r.iters, name)
+			sk := Skipped{Name: name, Section: hooks[name].Section, Reason: reason, Using: using}
+			r.Skipped = append(r.Skipped, sk)
+			if opts.Notes != nil {
+				fmt.Fprintf(opts.Notes, "nomia: %s: using %s; skipped %s (%s: %s)\n", using.Name, using.Section, sk.Section, sk.Name, sk.Reason)
+			}
+		}
+	}
+	return nil
+}
+
+// exhausted is the error of a unit none of whose flavours works.
+func exhausted(u *unit, failures map[*flavour]failure) error {
+	var parts []string
+	for _, f := range u.flavours {
+		if fail, ok := failures[f]; ok {
+			parts = append(parts, fail.String())
+		}
+	}
+	msg := strings.Join(parts, "; ")
+	if len(u.flavours) > 1 {
+		msg += "; no twin left"
+	}
+	return errors.New(msg)
+}
+
+// attachFailure extracts the reason from an attach.Program error.
+func attachFailure(name string, h attach.Hook, err error) failure {
+	var ae *attach.Error
+	if errors.As(err, &ae) {
+		return failure{name, h.Section, ae.Reason}
+	}
+	return failure{name, h.Section, oneLine(err)}
+}
+
+// Iters returns the attached iterator programs by name; reading one runs it.
+func (r *Running) Iters() map[string]attach.Iter {
+	return r.iters
+}
+
+// Close detaches all programs and closes the collection. Detaching runs
+// concurrently: one tracepoint link takes about 70 ms to detach, and tools have
+// many. Close is safe to call more than once.
+func (r *Running) Close() error {
+	r.closeOnce.Do(func() {
+		errs := make([]error, len(r.attachments))
+		var wg sync.WaitGroup
+		for i, a := range r.attachments {
+			wg.Go(func() { errs[i] = a.Close() })
+		}
+		wg.Wait()
+		r.Collection.Close()
+		if err := errors.Join(errs...); err != nil {
+			r.closeErr = fmt.Errorf("detach: %s", oneLine(err))
+		}
+	})
+	return r.closeErr
+}

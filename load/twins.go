@@ -1,0 +1,89 @@
+package load
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/cilium/ebpf"
+
+	"nomia.dev/nomia/attach"
+)
+
+// rank orders the flavours of one twin group: lower is preferred.
+var rank = map[string]int{
+	"fentry": 0, "fexit": 0, "kprobe": 1, "kretprobe": 1,
+	"tp_btf": 0, "raw_tp": 1, "tracepoint": 2,
+}
+
+// flavour is the programs of one twin group that share a hook kind; they stand
+// or fall together.
+type flavour struct {
+	kind  string
+	progs []string
+	dead  bool // refused at load or attach
+}
+
+// unit is a set of alternative flavours; a program without twins is a unit of one.
+type unit struct {
+	twin     string
+	flavours []*flavour
+}
+
+// live returns the flavours not refused yet, in order of preference.
+func (u *unit) live() []*flavour {
+	var l []*flavour
+	for _, f := range u.flavours {
+		if !f.dead {
+			l = append(l, f)
+		}
+	}
+	return l
+}
+
+// plan groups spec's programs into units, in a stable order (by the name of
+// each unit's first program), and returns each program's hook.
+func plan(spec *ebpf.CollectionSpec) ([]*unit, map[string]attach.Hook, error) {
+	names := make([]string, 0, len(spec.Programs))
+	for name := range spec.Programs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	hooks := map[string]attach.Hook{}
+	byTwin := map[string]*unit{}
+	var units []*unit
+	for _, name := range names {
+		h, err := attach.ParseSection(spec.Programs[name].SectionName)
+		if err != nil {
+			return nil, nil, &attach.Error{Program: name, Reason: err.Error()}
+		}
+		hooks[name] = h
+		u := byTwin[h.Twin]
+		if u == nil || h.Twin == "" {
+			u = &unit{twin: h.Twin}
+			units = append(units, u)
+			if h.Twin != "" {
+				byTwin[h.Twin] = u
+			}
+		}
+		i := slices.IndexFunc(u.flavours, func(f *flavour) bool { return f.kind == h.Kind })
+		if i < 0 {
+			u.flavours = append(u.flavours, &flavour{kind: h.Kind})
+			i = len(u.flavours) - 1
+		}
+		u.flavours[i].progs = append(u.flavours[i].progs, name)
+	}
+	for _, u := range units {
+		sort.SliceStable(u.flavours, func(i, j int) bool { return rank[u.flavours[i].kind] < rank[u.flavours[j].kind] })
+	}
+	return units, hooks, nil
+}
+
+// failure is why one program could not be used.
+type failure struct {
+	prog, section, reason string
+}
+
+func (f failure) String() string {
+	return fmt.Sprintf("program %s (%s): %s", f.prog, f.section, f.reason)
+}
