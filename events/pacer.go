@@ -19,6 +19,14 @@ const (
 	// pacerMinPause is the shortest pause worth taking: nanosleep overshoots by
 	// the timer slack (50 µs by default), so shorter pauses only add jitter.
 	pacerMinPause = 20 * time.Microsecond
+	// A batch that filled more than 1/pacerOverfull of the ring means the reader
+	// came back late (typically: its CPU was busy with other work). Pauses then
+	// shrink by pacerBackoff each time and grow back by pacerRecover per calm
+	// batch, so a starved reader stops giving its CPU time away.
+	pacerOverfull = 2
+	pacerBackoff  = 4
+	pacerRecover  = 1.25
+	pacerMinScale = 1.0 / 256
 )
 
 // pacer decides how long a ring-buffer reader pauses after draining a batch, from
@@ -27,6 +35,7 @@ type pacer struct {
 	ringBytes int           // capacity of the ring buffer in bytes
 	maxPause  time.Duration // Options.MaxLatency: no record waits longer
 	lastEnd   time.Time     // when the previous batch ended; zero before the first
+	scale     float64       // backoff factor in [pacerMinScale, 1]; 0 means 1
 }
 
 // pause returns how long to wait before reading again, given that a batch of n
@@ -34,6 +43,14 @@ type pacer struct {
 func (p *pacer) pause(n, bytes int, now time.Time) time.Duration {
 	last := p.lastEnd
 	p.lastEnd = now
+	if p.scale == 0 {
+		p.scale = 1
+	}
+	if bytes > p.ringBytes/pacerOverfull {
+		p.scale = max(p.scale/pacerBackoff, pacerMinScale)
+	} else {
+		p.scale = min(p.scale*pacerRecover, 1)
+	}
 	if last.IsZero() || n == 0 {
 		return 0
 	}
@@ -53,7 +70,7 @@ func (p *pacer) pause(n, bytes int, now time.Time) time.Duration {
 		fill := float64(p.ringBytes/pacerFillDivisor) / byteRate
 		d = min(d, time.Duration(fill*float64(time.Second)))
 	}
-	d = min(d, p.maxPause)
+	d = min(time.Duration(float64(d)*p.scale), p.maxPause)
 	if d < pacerMinPause {
 		return 0
 	}

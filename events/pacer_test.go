@@ -41,3 +41,36 @@ func TestPacer(t *testing.T) {
 		})
 	}
 }
+
+// A reader that keeps finding the ring more than half full is coming back late
+// (its CPU is busy elsewhere); its pauses must shrink until it stops pausing, and
+// grow back once batches are small again.
+func TestPacerBacksOffWhenRingOverfills(t *testing.T) {
+	const ring = 256 << 10
+	p := pacer{ringBytes: ring, maxPause: time.Second}
+	now := time.Unix(1000, 0)
+	p.pause(1, 72, now)
+	step := func(bytes int) time.Duration {
+		now = now.Add(time.Millisecond)
+		return p.pause(bytes/72, bytes, now)
+	}
+	calm := step(16 << 10)
+	if calm == 0 {
+		t.Fatal("no pause at 227 k records/s with a calm ring")
+	}
+	var over time.Duration
+	for range 5 {
+		over = step(200 << 10)
+	}
+	if over != 0 {
+		t.Errorf("after 5 overfull batches the pause is %v, want 0", over)
+	}
+	var back time.Duration
+	for range 40 {
+		back = step(16 << 10)
+	}
+	if back != calm {
+		t.Errorf("after 40 calm batches the pause is %v, want %v again", back, calm)
+	}
+}
+
