@@ -73,4 +73,3 @@ func TestPacerBacksOffWhenRingOverfills(t *testing.T) {
 		t.Errorf("after 40 calm batches the pause is %v, want %v again", back, calm)
 	}
 }
-
