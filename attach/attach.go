@@ -33,16 +33,31 @@ type Iter interface {
 	Read() ([]byte, error)
 }
 
-// Program attaches p (loaded from ps) according to ps.SectionName. Errors are one
-// line: "program NAME (SECTION): reason", with a hint where the user can act.
+// Error is the error of Program: which program failed, in which section, and why.
+type Error struct {
+	Program string // the program's name
+	Section string // its section, "" when the section itself is the problem
+	Reason  string // one line, with a hint where the user can act
+}
+
+// Error formats the error as "program NAME (SECTION): reason".
+func (e *Error) Error() string {
+	if e.Section == "" {
+		return fmt.Sprintf("program %s: %s", e.Program, e.Reason)
+	}
+	return fmt.Sprintf("program %s (%s): %s", e.Program, e.Section, e.Reason)
+}
+
+// Program attaches p (loaded from ps) according to ps.SectionName. Errors are
+// *Error, one line: "program NAME (SECTION): reason".
 func Program(p *ebpf.Program, ps *ebpf.ProgramSpec, t Target) (Attachment, error) {
 	h, err := ParseSection(ps.SectionName)
 	if err != nil {
-		return nil, fmt.Errorf("program %s: %w", ps.Name, err)
+		return nil, &Error{Program: ps.Name, Reason: err.Error()}
 	}
 	a, err := attachHook(p, ps, h, t)
 	if err != nil {
-		return nil, fmt.Errorf("program %s (%s): %w", ps.Name, h.Section, err)
+		return nil, &Error{Program: ps.Name, Section: h.Section, Reason: err.Error()}
 	}
 	return a, nil
 }
@@ -53,11 +68,11 @@ func attachHook(p *ebpf.Program, ps *ebpf.ProgramSpec, h Hook, t Target) (Attach
 	case "tracepoint":
 		return tracepoint(p, h)
 	case "raw_tp":
-		return explain(h, nil)(link.AttachRawTracepoint(link.RawTracepointOptions{Name: h.Name, Program: p}))
+		return explain(h)(link.AttachRawTracepoint(link.RawTracepointOptions{Name: h.Name, Program: p}))
 	case "tp_btf", "fentry", "fexit", "fmod_ret":
-		return explain(h, nil)(link.AttachTracing(link.TracingOptions{Program: p, AttachType: ps.AttachType}))
+		return explain(h)(link.AttachTracing(link.TracingOptions{Program: p, AttachType: ps.AttachType}))
 	case "lsm":
-		return explain(h, nil)(link.AttachLSM(link.LSMOptions{Program: p}))
+		return explain(h)(link.AttachLSM(link.LSMOptions{Program: p}))
 	case "kprobe", "kretprobe", "ksyscall", "kretsyscall":
 		return kprobe(p, h)
 	case "uprobe", "uretprobe":
@@ -80,14 +95,9 @@ func attachHook(p *ebpf.Program, ps *ebpf.ProgramSpec, h Hook, t Target) (Attach
 
 // explain wraps a cilium/ebpf attach result, rewriting its error into one that
 // says why the kernel refused (see reason).
-func explain(h Hook, extra func(error) string) func(link.Link, error) (Attachment, error) {
+func explain(h Hook) func(link.Link, error) (Attachment, error) {
 	return func(l link.Link, err error) (Attachment, error) {
 		if err != nil {
-			if extra != nil {
-				if why := extra(err); why != "" {
-					return nil, errors.New(why)
-				}
-			}
 			return nil, errors.New(reason(h, err))
 		}
 		return l, nil
