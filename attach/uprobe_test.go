@@ -114,3 +114,23 @@ func TestUprobeMissingTargets(t *testing.T) {
 		}
 	}
 }
+
+// A bare "uprobe" section takes binary and function from Target.Binary.
+func TestBareUprobeSection(t *testing.T) {
+	bin := buildTarget(t)
+	coll, p, ps := loadOne(t, "uprobe.bpf.c", "nt_uprobe_bare", nil, `TARGET="`+bin+`"`)
+	ps.SectionName = "uprobe"
+	_, err := Program(p, ps, Target{})
+	if want := "program nt_uprobe_bare (uprobe): the section names no binary or function: pass --binary PATH:SYMBOL"; err == nil || err.Error() != want {
+		t.Errorf("error:\n got %v\nwant %s", err, want)
+	}
+	_, err = Program(p, ps, Target{Binary: bin})
+	if want := "program nt_uprobe_bare (uprobe): the section names no function in " + bin + ": pass --binary " + bin + ":SYMBOL"; err == nil || err.Error() != want {
+		t.Errorf("error:\n got %v\nwant %s", err, want)
+	}
+	mustAttach(t, p, ps, Target{Binary: bin + ":nt_target_fn"})
+	runTarget(t, bin, "2")
+	if got := waitCount(t, coll, 2, 2); got != 2 {
+		t.Errorf("counted %d calls, want 2", got)
+	}
+}
