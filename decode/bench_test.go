@@ -49,18 +49,23 @@ func BenchmarkAppendJSON(b *testing.B) {
 	}
 }
 
-// BenchmarkAppendJSONTypical decodes the same event with values a tracer usually
-// sees: small pids, a nanosecond uptime, small counters.
+// BenchmarkAppendJSONTypical decodes the same event with typical values.
 func BenchmarkAppendJSONTypical(b *testing.B) {
 	d, err := New(eventType)
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := newRec(64).u32(0, 31337).u32(4, 31340).u64(8, 8_812_345_678_901).
-		str(16, "nginx").u32(32, 0).u32(36, 0x241).u64(40, 3).u64(48, 4096)
+	r := typicalRecord()
 	buf := make([]byte, 0, 4096)
 	b.SetBytes(int64(len(r)))
 	measure(b, func() { buf = d.AppendJSON(buf[:0], r) })
+}
+
+// typicalRecord holds values a tracer usually sees: small pids, a nanosecond uptime,
+// small counters.
+func typicalRecord() rec {
+	return newRec(64).u32(0, 31337).u32(4, 31340).u64(8, 8_812_345_678_901).
+		str(16, "nginx").u32(32, 0).u32(36, 0x241).u64(40, 3).u64(48, 4096)
 }
 
 // BenchmarkAppendField measures a table row of the same event.

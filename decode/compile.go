@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/cilium/ebpf/btf"
@@ -63,9 +64,10 @@ func (c *compiler) field(name string, t btf.Type, bitOff, bitSize, depth int, to
 		return fmt.Errorf("field %s: %w", name, err)
 	}
 	o := &c.d.ops[idx]
-	o.key = appendJSONString(nil, []byte(name))
+	o.key = appendJSONString([]byte{','}, []byte(name))
 	o.key = append(o.key, ':')
-	o.textKey = append([]byte(name), '=')
+	o.textKey = append([]byte{' '}, name...)
+	o.textKey = append(o.textKey, '=')
 	if !top {
 		return nil
 	}
@@ -142,6 +144,9 @@ func (c *compiler) value(t btf.Type, bitOff, bitSize, depth int, last bool) erro
 			return err
 		}
 	}
+	if bitSize == 0 && (o.code == opUint || o.code == opInt) {
+		o.code = fixedCode(o.code == opInt, o.width)
+	}
 	if children != nil {
 		if err := children(); err != nil {
 			return err
@@ -217,6 +222,15 @@ func bitfield(o *op, bitOff, bitSize int) error {
 		o.signed = true
 	}
 	return nil
+}
+
+// fixedCode returns the whole-byte integer opcode for a width of 1, 2, 4 or 8 bytes.
+func fixedCode(signed bool, width uint8) opcode {
+	c := opU8 + opcode(bits.TrailingZeros8(width))
+	if signed {
+		c += opS8 - opU8
+	}
+	return c
 }
 
 func validWidth(n int) bool { return n == 1 || n == 2 || n == 4 || n == 8 }

@@ -140,9 +140,9 @@ func textWidth(o *op) int {
 		bitCount = int(o.bitSize)
 	}
 	switch o.code {
-	case opUint:
+	case opUint, opU8, opU16, opU32, opU64:
 		return len(strconv.FormatUint(mask(bitCount), 10))
-	case opInt:
+	case opInt, opS8, opS16, opS32, opS64:
 		return len(strconv.FormatInt(signExtend(1<<uint(bitCount-1), bitCount), 10))
 	case opBool:
 		return len("false")

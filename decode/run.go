@@ -47,18 +47,21 @@ func (d *Decoder) run(dst, rec []byte, lo, hi int, text, sep bool) []byte {
 			i = o.next
 			continue
 		}
+		// Keys carry their separator; the first member drops it.
+		k := o.key
 		if text {
-			if sep {
-				dst = append(dst, ' ')
-			}
-			dst = append(dst, o.textKey...)
-		} else {
-			if sep {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, o.key...)
+			k = o.textKey
 		}
+		if !sep {
+			k = k[1:]
+		}
+		dst = append(dst, k...)
 		sep = true
+		if isFixed(o.code) {
+			dst = appendFixed(dst, o.code, rec[o.off:])
+			i = o.next
+			continue
+		}
 		dst, i = d.value(dst, rec, i, text)
 	}
 	return dst
@@ -69,6 +72,8 @@ func (d *Decoder) run(dst, rec []byte, lo, hi int, text, sep bool) []byte {
 func (d *Decoder) value(dst, rec []byte, i int, text bool) ([]byte, int) {
 	o := &d.ops[i]
 	switch o.code {
+	case opU8, opU16, opU32, opU64, opS8, opS16, opS32, opS64:
+		dst = appendFixed(dst, o.code, rec[o.off:])
 	case opUint:
 		dst = appendUint(dst, load(o, rec))
 	case opInt:
@@ -139,6 +144,17 @@ func (d *Decoder) array(dst, rec []byte, i int, text bool) []byte {
 		n = (len(rec) - o.off) / o.stride
 	}
 	dst = append(dst, '[')
+	if isFixed(elem.code) {
+		// Arrays of plain integers: no per-element presence test beyond the length.
+		n = min(n, (len(rec)-o.off)/o.stride)
+		for k := range n {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendFixed(dst, elem.code, rec[o.off+k*o.stride:])
+		}
+		return append(dst, ']')
+	}
 	for k := range n {
 		start := o.off + k*o.stride
 		if start > len(rec) {
@@ -154,6 +170,28 @@ func (d *Decoder) array(dst, rec []byte, i int, text bool) []byte {
 		dst, _ = d.value(dst, e, i+1, text)
 	}
 	return append(dst, ']')
+}
+
+// appendFixed appends the whole-byte integer of opcode c at the start of b.
+func appendFixed(dst []byte, c opcode, b []byte) []byte {
+	switch c {
+	case opU8:
+		return appendUint(dst, uint64(b[0]))
+	case opU16:
+		return appendUint(dst, uint64(binary.LittleEndian.Uint16(b)))
+	case opU32:
+		return appendUint(dst, uint64(binary.LittleEndian.Uint32(b)))
+	case opU64:
+		return appendUint(dst, binary.LittleEndian.Uint64(b))
+	case opS8:
+		return appendInt(dst, int64(int8(b[0])))
+	case opS16:
+		return appendInt(dst, int64(int16(binary.LittleEndian.Uint16(b))))
+	case opS32:
+		return appendInt(dst, int64(int32(binary.LittleEndian.Uint32(b))))
+	default:
+		return appendInt(dst, int64(binary.LittleEndian.Uint64(b)))
+	}
 }
 
 // load reads the unsigned value of an integer-like step.
