@@ -54,7 +54,7 @@ func perfEventOnCPU(p *ebpf.Program, cpu int, freq uint64) (Attachment, error) {
 	event := os.NewFile(uintptr(fd), "perf_event")
 	l, err := link.AttachRawLink(link.RawLinkOptions{Target: fd, Program: p, Attach: ebpf.AttachPerfEvent})
 	if err == nil {
-		return multi{l, event}, nil
+		return multi{event, l}, nil // the link closes first
 	}
 	if !errors.Is(err, ebpf.ErrNotSupported) && !errors.Is(err, unix.EINVAL) {
 		event.Close()
