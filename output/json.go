@@ -92,17 +92,25 @@ func (c *utcClock) append(dst []byte, t time.Time) []byte {
 	return append(dst, 'Z')
 }
 
+// triples holds "000" … "999": nanoseconds are written three digits per lookup.
+var triples = func() (t [3000]byte) {
+	for i := range 1000 {
+		t[3*i], t[3*i+1], t[3*i+2] = byte('0'+i/100), byte('0'+i/10%10), byte('0'+i%10)
+	}
+	return t
+}()
+
 // appendFraction appends ".nnnnnnnnn" for 0 < ns < 1e9 without trailing zeros.
 func appendFraction(dst []byte, ns int) []byte {
-	var digits [10]byte
-	digits[0] = '.'
-	for i := 9; i >= 1; i-- {
-		digits[i] = byte('0' + ns%10)
-		ns /= 10
-	}
-	n := 10
-	for digits[n-1] == '0' {
+	var d [10]byte
+	d[0] = '.'
+	a, b, c := 3*(ns/1e6), 3*(ns/1e3%1e3), 3*(ns%1e3)
+	copy(d[1:4], triples[a:a+3])
+	copy(d[4:7], triples[b:b+3])
+	copy(d[7:10], triples[c:c+3])
+	n := len(d)
+	for d[n-1] == '0' {
 		n--
 	}
-	return append(dst, digits[:n]...)
+	return append(dst, d[:n]...)
 }
