@@ -54,11 +54,11 @@ func Infer(obj []byte, overrides map[string]string) ([]Result, error) {
 		return nil, nil
 	}
 
-	d, err := readDWARF(obj)
+	d, raw, err := readDWARF(obj)
 	if err != nil {
 		return nil, fmt.Errorf("infer event types: %w", err)
 	}
-	x, err := newDebugIndex(d)
+	x, err := newDebugIndex(d, raw)
 	if err != nil {
 		return nil, fmt.Errorf("infer event types: read DWARF: %w", err)
 	}
@@ -100,7 +100,7 @@ func loadSpec(obj []byte) (*ebpf.CollectionSpec, error) {
 			return spec, nil
 		}
 	}
-	if _, derr := readDWARF(obj); errors.Is(derr, errNoDWARF) {
+	if _, _, derr := readDWARF(obj); errors.Is(derr, errNoDWARF) {
 		// Without -g there is no BTF either, which is what cilium/ebpf trips on.
 		return nil, fmt.Errorf("infer event types: %w", derr)
 	}

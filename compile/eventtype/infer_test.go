@@ -20,23 +20,29 @@ func TestInfer(t *testing.T) {
 		fixture string
 		want    map[string]want
 	}{
-		{"reserve", map[string]want{"rb": {"struct exec_event", 32, "bpf_ringbuf_reserve(rb, 32) in handle_exec"}}},
+		{"reserve", map[string]want{"rb": {"struct exec_event", 32, "bpf_ringbuf_reserve(rb, 32) in handle_exec, whose result a struct exec_event * variable holds"}}},
 		// struct scratch has the same size: only the stack address decides.
 		{"stack_output", map[string]want{"records": {"struct sample_rec", 24, "stack variable of type struct sample_rec"}}},
 		{"perf_stack", map[string]want{"events": {"struct signal_event", 32, "bpf_perf_event_output(events, 32) in sig_trace sends a stack variable"}}},
 		{"heap_varlen", map[string]want{"events": {"struct event", 540, "bpf_perf_event_output(events, len) in exit_execve sends a value of map execs"}}},
-		{"header", map[string]want{"opens": {"struct open_event", 80, "bpf_ringbuf_reserve(opens, 80)"}}},
+		{"header", map[string]want{"opens": {"struct open_event", 80, "bpf_ringbuf_reserve(opens, 80) in trace_openat, whose result"}}},
 		{"inline_helper", map[string]want{"exits": {"struct exit_event", 16, "in on_exit sends a stack variable"}}},
 		{"two_maps", map[string]want{
 			"connects": {"struct conn_event", 12, "bpf_ringbuf_reserve(connects, 12) in on_connect"},
 			"closes":   {"struct close_event", 24, "bpf_perf_event_output(closes, 24) in on_close"},
 		}},
-		{"typedef_anon", map[string]want{"ticks": {"tick_t", 16, "bpf_ringbuf_reserve(ticks, 16)"}}},
+		{"typedef_anon", map[string]want{"ticks": {"tick_t", 16, "bpf_ringbuf_reserve(ticks, 16) in on_tick, whose result a tick_t * variable holds"}}},
 		{"subprog", map[string]want{
 			"nets":  {"struct net_event", 24, "in send_net sends a stack variable"},
 			"loops": {"struct loop_event", 32, "bpf_ringbuf_reserve(loops, 32) in loop_once"},
 		}},
 		{"weak", map[string]want{"weak_events": {"struct weak_event", 8, "bpf_ringbuf_reserve(weak_events, 8)"}}},
+		// Same-sized structs in scope and no telling names: only the location lists
+		// of the pointer variables decide.
+		{"pointer_var", map[string]want{
+			"sink":  {"struct payload", 16, "bpf_ringbuf_reserve(sink, 16) in to_sink, whose result a struct payload * variable holds"},
+			"blobs": {"struct msg", 128, "bpf_perf_event_output(blobs, len) in to_blobs sends a value of map buffer that a struct msg * variable holds"},
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture, func(t *testing.T) {

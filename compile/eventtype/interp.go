@@ -4,6 +4,8 @@ import "github.com/cilium/ebpf/asm"
 
 // site is one call that puts a record into an event map, as the interpreter saw it.
 type site struct {
+	code    *code
+	at      int             // index of the call instruction
 	fn      string          // function whose instructions make the call
 	helper  asm.BuiltinFunc // FnRingbufReserve, FnRingbufOutput, FnPerfEventOutput, …
 	mapName string
@@ -197,7 +199,7 @@ func (a *analysis) jump(c *code, i int, st *state, fn string, depth int, final b
 	case asm.Call:
 		switch {
 		case ins.IsBuiltinCall():
-			a.helper(asm.BuiltinFunc(ins.Constant), st, fn, final)
+			a.helper(c, i, asm.BuiltinFunc(ins.Constant), st, fn, final)
 		case ins.IsFunctionCall() && final:
 			a.call(c, ins.Reference(), st, depth+1)
 		}
@@ -227,13 +229,13 @@ func (a *analysis) jump(c *code, i int, st *state, fn string, depth int, final b
 
 // helper models the helpers that matter and records event sites. Every helper
 // clobbers R1–R5; the caller resets them, helper sets R0.
-func (a *analysis) helper(fnID asm.BuiltinFunc, st *state, fn string, final bool) {
+func (a *analysis) helper(c *code, i int, fnID asm.BuiltinFunc, st *state, fn string, final bool) {
 	r := st.regs
 	record := func(m, data, size value) {
 		if !final || m.kind != mapPtr {
 			return
 		}
-		s := site{fn: fn, helper: fnID, mapName: m.mapName, data: data, size: size}
+		s := site{code: c, at: i, fn: fn, helper: fnID, mapName: m.mapName, data: data, size: size}
 		if data.kind == stackPtr && data.frame < len(a.frames) {
 			s.dataFn = a.frames[data.frame]
 		}
@@ -243,12 +245,12 @@ func (a *analysis) helper(fnID asm.BuiltinFunc, st *state, fn string, final bool
 	switch fnID {
 	case asm.FnMapLookupElem, asm.FnMapLookupPercpuElem:
 		if r[asm.R1].kind == mapPtr {
-			result = value{kind: mapValue, mapName: r[asm.R1].mapName}
+			result = value{kind: mapValue, mapName: r[asm.R1].mapName, origin: i + 1, originFn: fn}
 		}
 	case asm.FnRingbufReserve:
 		record(r[asm.R1], value{}, r[asm.R2])
 		if r[asm.R1].kind == mapPtr {
-			result = value{kind: ringRec, mapName: r[asm.R1].mapName}
+			result = value{kind: ringRec, mapName: r[asm.R1].mapName, origin: i + 1, originFn: fn}
 		}
 	case asm.FnRingbufReserveDynptr:
 		record(r[asm.R1], value{}, r[asm.R2])

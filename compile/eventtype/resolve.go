@@ -76,8 +76,10 @@ func (r *resolver) resolve(mapName string, sites []site) (Result, error) {
 }
 
 // candidates lists the structs one site may send, strongest evidence first: a map
-// value whose BTF type is a struct, a struct variable at the data's stack address,
-// then the structs of the record's size that the emitting function uses.
+// value whose BTF type is a struct; the pointer variable DWARF places in the
+// register holding a reserved record or looked-up value; a struct variable at the
+// data's stack address; then the structs of the record's size that the emitting
+// function uses, or failing that its compile unit.
 func (r *resolver) candidates(mapName string, s site) ([]*structType, string, error) {
 	call := fmt.Sprintf("%s(%s, %s) in %s", helperName(s.helper), mapName, sizeText(s.size), s.fn)
 	size, sized := s.size.n, s.size.kind == constant
@@ -86,6 +88,16 @@ func (r *resolver) candidates(mapName string, s site) ([]*structType, string, er
 	if s.data.kind == mapValue && s.data.n == 0 {
 		if st := r.mapValueStruct(s.data.mapName); st != nil && fits(st) {
 			return []*structType{st}, fmt.Sprintf("%s sends a value of map %s", call, s.data.mapName), nil
+		}
+	}
+	if s.helper == asm.FnRingbufReserve || s.helper == asm.FnRingbufReserveDynptr {
+		if st := r.heldBy(s.code, s.fn, s.at, fits); st != nil {
+			return []*structType{st}, fmt.Sprintf("%s, whose result a %s * variable holds", call, st.name), nil
+		}
+	}
+	if (s.data.kind == mapValue || s.data.kind == ringRec) && s.data.n == 0 && s.data.origin > 0 {
+		if st := r.heldBy(s.code, s.data.originFn, s.data.origin-1, fits); st != nil {
+			return []*structType{st}, fmt.Sprintf("%s sends %s that a %s * variable holds", call, dataText(s.data), st.name), nil
 		}
 	}
 	if s.data.kind == stackPtr {
@@ -181,6 +193,69 @@ func (r *resolver) stackStruct(fn string, off int64, fits func(*structType) bool
 		}
 	}
 	return nil
+}
+
+// heldBy names the struct of the pointer variable that holds the result of helper
+// call number call of function fn: the call's R0 is followed through register
+// copies over the next instructions, and DWARF location lists say which variable
+// lives in one of those registers there.
+func (r *resolver) heldBy(c *code, fn string, call int, fits func(*structType) bool) *structType {
+	fs := r.x.funcs[fn]
+	span, ok := c.funcs[fn]
+	if fs == nil || !ok || len(fs.ptrs) == 0 {
+		return nil
+	}
+	holds := map[asm.Register]bool{asm.R0: true}
+	for j := call + 1; j < span[1] && j <= call+lookahead && len(holds) > 0; j++ {
+		pc := fs.lowPC + uint64(c.raw[j]-c.raw[span[0]])*asm.InstructionSize
+		var found *structType
+		for _, v := range fs.ptrs {
+			for _, loc := range v.regs {
+				if !holds[asm.Register(loc.reg)] || pc < loc.lo || pc >= loc.hi || !fits(v.st) {
+					continue
+				}
+				if found != nil && found != v.st {
+					return nil // two struct types in the same register: no answer
+				}
+				found = v.st
+			}
+		}
+		if found != nil {
+			return found
+		}
+		ins := c.insns[j]
+		switch {
+		case ins.OpCode.JumpOp() == asm.Exit || ins.OpCode.JumpOp() == asm.Ja:
+			return nil
+		case ins.OpCode.JumpOp() == asm.Call:
+			for reg := asm.R0; reg <= asm.R5; reg++ {
+				delete(holds, reg)
+			}
+		case ins.OpCode.Class() == asm.ALU64Class && ins.OpCode.ALUOp() == asm.Mov &&
+			ins.OpCode.Source() == asm.RegSource && ins.Offset == 0:
+			if holds[ins.Src] {
+				holds[ins.Dst] = true
+			} else {
+				delete(holds, ins.Dst)
+			}
+		case writesDst(ins):
+			delete(holds, ins.Dst)
+		}
+	}
+	return nil
+}
+
+// lookahead is how far past a helper call heldBy looks for the variable that
+// takes the result; compilers move it into a callee-saved register at once.
+const lookahead = 16
+
+// writesDst tells whether an instruction overwrites its destination register.
+func writesDst(ins asm.Instruction) bool {
+	switch ins.OpCode.Class() {
+	case asm.ALUClass, asm.ALU64Class, asm.LdClass, asm.LdXClass:
+		return true
+	}
+	return false
 }
 
 // prefer narrows candidates by the rules that separate event structs from the

@@ -20,9 +20,17 @@ type stackVar struct {
 	st    *structType
 }
 
+// ptrVar is a pointer-to-struct variable with the registers it lives in.
+type ptrVar struct {
+	st   *structType
+	regs []regRange
+}
+
 // funcScope is what one function (with everything inlined into it) declares.
 type funcScope struct {
 	cu      int
+	lowPC   uint64        // section-relative address of its first instruction
+	ptrs    []ptrVar      // pointer variables located in registers
 	structs []*structType // struct types of its variables and parameters, also through pointers
 	stack   []stackVar
 	extent  int64 // highest fbreg+size of its stack variables: a lower bound of the frame size
@@ -38,14 +46,18 @@ type node struct {
 // debugIndex answers the questions inference asks of the DWARF.
 type debugIndex struct {
 	nodes   map[dwarf.Offset]*node
+	order   []*node // entries in file order, for deterministic naming
+	locs    *locLists
+	bases   []cuBases // per compile unit
 	structs map[dwarf.Offset]*structType
 	byName  map[string]*structType // "struct x" and typedef names
 	cuTypes [][]*structType        // per compile unit, every named struct
 	funcs   map[string]*funcScope
 }
 
-func newDebugIndex(d *dwarf.Data) (*debugIndex, error) {
+func newDebugIndex(d *dwarf.Data, raw map[string][]byte) (*debugIndex, error) {
 	x := &debugIndex{
+		locs:    &locLists{loclists: raw[".debug_loclists"], addr: raw[".debug_addr"]},
 		nodes:   map[dwarf.Offset]*node{},
 		structs: map[dwarf.Offset]*structType{},
 		byName:  map[string]*structType{},
@@ -72,6 +84,7 @@ func newDebugIndex(d *dwarf.Data) (*debugIndex, error) {
 		n := &node{e: e, cu: len(files) - 1}
 		if e.Tag == dwarf.TagCompileUnit {
 			files = append(files, cuFiles(d, e))
+			x.bases = append(x.bases, basesOf(e))
 			n.cu = len(files) - 1
 			parents = parents[:0]
 			roots = append(roots, n)
@@ -80,6 +93,7 @@ func newDebugIndex(d *dwarf.Data) (*debugIndex, error) {
 			p.children = append(p.children, n)
 		}
 		x.nodes[e.Offset] = n
+		x.order = append(x.order, n)
 		if e.Children {
 			parents = append(parents, n)
 		}
@@ -112,8 +126,8 @@ func cuFiles(d *dwarf.Data, cu *dwarf.Entry) []string {
 // indexStructs names every complete struct: "struct x" when it has a tag, else the
 // first typedef naming it.
 func (x *debugIndex) indexStructs(files [][]string) {
-	for off, n := range x.nodes {
-		e := n.e
+	for _, n := range x.order {
+		e, off := n.e, n.e.Offset
 		if e.Tag != dwarf.TagStructType || e.Val(dwarf.AttrDeclaration) != nil {
 			continue
 		}
@@ -128,7 +142,7 @@ func (x *debugIndex) indexStructs(files [][]string) {
 		}
 		x.structs[off] = st
 	}
-	for _, n := range x.nodes {
+	for _, n := range x.order {
 		if n.e.Tag != dwarf.TagTypedef {
 			continue
 		}
@@ -143,11 +157,14 @@ func (x *debugIndex) indexStructs(files [][]string) {
 			}
 		}
 	}
-	for _, st := range x.structs {
-		if st.name == "" {
+	for _, n := range x.order {
+		st := x.structs[n.e.Offset]
+		if st == nil || st.name == "" {
 			continue
 		}
-		x.byName[st.name] = st
+		if _, taken := x.byName[st.name]; !taken {
+			x.byName[st.name] = st
+		}
 		if cu := x.nodes[st.off].cu; cu >= 0 {
 			x.cuTypes[cu] = append(x.cuTypes[cu], st)
 		}
@@ -198,6 +215,7 @@ func (x *debugIndex) indexFuncs(cu *node) {
 			continue
 		}
 		fs := &funcScope{cu: cu.cu}
+		fs.lowPC, _ = n.e.Val(dwarf.AttrLowpc).(uint64)
 		seen := map[*structType]bool{}
 		x.collect(n, fs, seen, 0)
 		x.funcs[name] = fs
@@ -256,6 +274,11 @@ func (x *debugIndex) collect(n *node, fs *funcScope, seen map[*structType]bool, 
 			if !seen[st] {
 				seen[st] = true
 				fs.structs = append(fs.structs, st)
+			}
+			if !direct && fs.cu < len(x.bases) {
+				if regs := x.locs.registers(c.e, x.bases[fs.cu]); len(regs) > 0 {
+					fs.ptrs = append(fs.ptrs, ptrVar{st: st, regs: regs})
+				}
 			}
 			if off, ok := fbreg(c.e); ok && direct {
 				fs.stack = append(fs.stack, stackVar{fbreg: off, st: st})

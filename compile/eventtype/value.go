@@ -22,6 +22,12 @@ type value struct {
 	n       int64  // the constant, or the offset from the pointer's base
 	mapName string // mapPtr, mapValue, ringRec
 	frame   int    // stackPtr: which call frame the pointer points into
+
+	// mapValue and ringRec: the helper call that produced the pointer (index + 1
+	// into the program's instructions, in function originFn). DWARF can say which
+	// variable holds the result right after that call.
+	origin   int
+	originFn string
 }
 
 func (v value) String() string {
@@ -65,16 +71,40 @@ func (s *state) clone() *state {
 func (s *state) join(other *state) bool {
 	changed := false
 	for i := range s.regs {
-		if s.regs[i] != other.regs[i] && s.regs[i].kind != unknown {
-			s.regs[i] = value{}
+		if v := meet(s.regs[i], other.regs[i]); v != s.regs[i] {
+			s.regs[i] = v
 			changed = true
 		}
 	}
 	for k, v := range s.stack {
-		if ov, ok := other.stack[k]; !ok || ov != v {
+		ov, ok := other.stack[k]
+		if !ok {
 			delete(s.stack, k)
+			changed = true
+			continue
+		}
+		if m := meet(v, ov); m != v {
+			if m.kind == unknown {
+				delete(s.stack, k)
+			} else {
+				s.stack[k] = m
+			}
 			changed = true
 		}
 	}
 	return changed
+}
+
+// meet is what two paths agree on: the value itself, the same pointer with its
+// origin forgotten (two lookups of one map still give that map's value), or
+// unknown.
+func meet(a, b value) value {
+	if a == b {
+		return a
+	}
+	a.origin, a.originFn, b.origin, b.originFn = 0, "", 0, ""
+	if a == b {
+		return a
+	}
+	return value{}
 }

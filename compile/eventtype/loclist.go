@@ -1,0 +1,196 @@
+package eventtype
+
+import (
+	"debug/dwarf"
+	"encoding/binary"
+	"errors"
+)
+
+// regRange says a variable lives in BPF register reg for addresses [lo, hi).
+type regRange struct {
+	lo, hi uint64
+	reg    int
+}
+
+// DWARF 5 location list entry kinds (DW_LLE_*).
+const (
+	lleEndOfList    = 0x00
+	lleBaseAddressx = 0x01
+	lleStartxEndx   = 0x02
+	lleStartxLength = 0x03
+	lleOffsetPair   = 0x04
+	lleDefault      = 0x05
+	lleBaseAddress  = 0x06
+	lleStartEnd     = 0x07
+	lleStartLength  = 0x08
+)
+
+// locLists decodes the register ranges of variables, which debug/dwarf leaves
+// undecoded. Only the DWARF 5 form clang emits is handled (.debug_loclists indexed
+// through DW_AT_loclists_base); anything else yields no ranges, never an error that
+// stops inference.
+type locLists struct {
+	loclists []byte
+	addr     []byte
+}
+
+// cuBases are the compile-unit attributes location lists are relative to.
+type cuBases struct {
+	low      uint64 // DW_AT_low_pc: the default base address
+	addrBase uint64 // DW_AT_addr_base
+	listBase uint64 // DW_AT_loclists_base
+}
+
+func basesOf(cu *dwarf.Entry) cuBases {
+	var b cuBases
+	b.low, _ = unsigned(cu.Val(dwarf.AttrLowpc))
+	b.addrBase, _ = unsigned(cu.Val(dwarf.AttrAddrBase))
+	b.listBase, _ = unsigned(cu.Val(dwarf.AttrLoclistsBase))
+	return b
+}
+
+// unsigned reads an attribute value that debug/dwarf returns as int64 or uint64
+// depending on its form (a loclistx index is uint64, a section offset int64).
+func unsigned(v any) (uint64, bool) {
+	switch v := v.(type) {
+	case uint64:
+		return v, true
+	case int64:
+		return uint64(v), v >= 0
+	}
+	return 0, false
+}
+
+// registers returns where a variable sits in registers over its lifetime.
+func (l *locLists) registers(e *dwarf.Entry, cu cuBases) []regRange {
+	f := e.AttrField(dwarf.AttrLocation)
+	if f == nil {
+		return nil
+	}
+	switch f.Class {
+	case dwarf.ClassExprLoc: // one location for the whole scope
+		if loc, _ := f.Val.([]byte); len(loc) == 1 && loc[0] >= 0x50 && loc[0] <= 0x5f {
+			return []regRange{{0, ^uint64(0), int(loc[0] - 0x50)}}
+		}
+	case dwarf.ClassLocList: // DW_FORM_loclistx: an index into the CU's offset table
+		idx, ok := unsigned(f.Val)
+		at := cu.listBase + 4*idx
+		if !ok || idx > uint64(len(l.loclists)) || at+4 > uint64(len(l.loclists)) {
+			return nil
+		}
+		off := cu.listBase + uint64(binary.LittleEndian.Uint32(l.loclists[at:]))
+		ranges, _ := l.decode(off, cu)
+		return ranges
+	case dwarf.ClassLocListPtr: // DW_FORM_sec_offset: the list's own offset
+		if off, ok := unsigned(f.Val); ok {
+			ranges, _ := l.decode(off, cu)
+			return ranges
+		}
+	}
+	return nil
+}
+
+var errTruncated = errors.New("truncated location list")
+
+// decode reads one location list and keeps the entries that are a single
+// DW_OP_regN.
+func (l *locLists) decode(off uint64, cu cuBases) ([]regRange, error) {
+	r := &byteReader{b: l.loclists, at: off}
+	base := cu.low
+	var out []regRange
+	for range 1 << 16 {
+		kind := r.u8()
+		var lo, hi uint64
+		switch kind {
+		case lleEndOfList:
+			return out, r.err
+		case lleBaseAddressx:
+			base = l.address(cu, r.uleb())
+			continue
+		case lleBaseAddress:
+			base = r.u64()
+			continue
+		case lleStartxEndx:
+			lo, hi = l.address(cu, r.uleb()), l.address(cu, r.uleb())
+		case lleStartxLength:
+			lo = l.address(cu, r.uleb())
+			hi = lo + r.uleb()
+		case lleOffsetPair:
+			lo, hi = base+r.uleb(), base+r.uleb()
+		case lleDefault:
+			lo, hi = 0, ^uint64(0)
+		case lleStartEnd:
+			lo, hi = r.u64(), r.u64()
+		case lleStartLength:
+			lo = r.u64()
+			hi = lo + r.uleb()
+		default:
+			return out, errTruncated
+		}
+		expr := r.bytes(r.uleb())
+		if r.err != nil {
+			return out, r.err
+		}
+		if len(expr) == 1 && expr[0] >= 0x50 && expr[0] <= 0x5f { // DW_OP_reg0…15
+			out = append(out, regRange{lo, hi, int(expr[0] - 0x50)})
+		}
+	}
+	return out, errTruncated
+}
+
+// address reads entry idx of the CU's .debug_addr table. In a BPF object these
+// are section-relative, which is how instructions are addressed too.
+func (l *locLists) address(cu cuBases, idx uint64) uint64 {
+	at := cu.addrBase + 8*idx
+	if at+8 > uint64(len(l.addr)) || at < cu.addrBase {
+		return ^uint64(0)
+	}
+	return binary.LittleEndian.Uint64(l.addr[at:])
+}
+
+// byteReader reads DWARF encodings, remembering the first overrun.
+type byteReader struct {
+	b   []byte
+	at  uint64
+	err error
+}
+
+func (r *byteReader) bytes(n uint64) []byte {
+	if r.err != nil || n > uint64(len(r.b)) || r.at > uint64(len(r.b))-n {
+		r.err = errTruncated
+		return nil
+	}
+	out := r.b[r.at : r.at+n]
+	r.at += n
+	return out
+}
+
+func (r *byteReader) u8() byte {
+	if b := r.bytes(1); b != nil {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *byteReader) u64() uint64 {
+	if b := r.bytes(8); b != nil {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
+
+func (r *byteReader) uleb() uint64 {
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		b := r.u8()
+		if r.err != nil {
+			return 0
+		}
+		v |= uint64(b&0x7f) << shift
+		if b&0x80 == 0 {
+			return v
+		}
+	}
+	r.err = errTruncated
+	return 0
+}
