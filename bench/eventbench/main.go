@@ -70,7 +70,7 @@ func run() error {
 		for _, v := range []struct {
 			name        string
 			json, count bool
-		}{{"nomia run -j >/dev/null", true, false}, {"nomia run >/dev/null", false, false}, {"nomia run -j | count", true, true}} {
+		}{{"nomia run -j >/dev/null", true, false}, {"nomia run >/dev/null", false, false}, {"nomia run -j, lines counted", true, true}} {
 			consumers = append(consumers, consumer{v.name, func() result { return nomiaRun(v.name, *nomia, *pkg, v.json, v.count, *d) }})
 		}
 	} else {

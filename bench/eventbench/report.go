@@ -76,7 +76,7 @@ func printReport(w io.Writer, alone production, rows []result, d time.Duration, 
 			slow, ratio(slow, bareSlow), durOrDash(r.attach), durOrDash(r.exit), rssOrDash(r.rssKiB))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "¹ stdout is /dev/null: delivered = events the program put in the ring; the `| count` row checks it by counting output lines.")
+	fmt.Fprintln(w, "¹ stdout is /dev/null: delivered = events the program put in the ring; the \"lines counted\" row checks it by counting output lines.")
 	for _, r := range rows {
 		if r.note != "" {
 			fmt.Fprintf(w, "- %s: %s\n", r.name, r.note)
