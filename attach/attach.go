@@ -68,7 +68,11 @@ func attachHook(p *ebpf.Program, ps *ebpf.ProgramSpec, h Hook, t Target) (Attach
 	case "tracepoint":
 		return tracepoint(p, h)
 	case "raw_tp":
-		return explain(h)(link.AttachRawTracepoint(link.RawTracepointOptions{Name: h.Name, Program: p}))
+		l, err := link.AttachRawTracepoint(link.RawTracepointOptions{Name: h.Name, Program: p})
+		if notExist(err) {
+			return nil, fmt.Errorf("no raw tracepoint %s on this kernel (raw_tp names an event without its category; system calls have only sys_enter and sys_exit)", h.Name)
+		}
+		return explain(h)(l, err)
 	case "tp_btf", "fentry", "fexit", "fmod_ret":
 		return explain(h)(link.AttachTracing(link.TracingOptions{Program: p, AttachType: ps.AttachType}))
 	case "lsm":

@@ -154,3 +154,26 @@ func TestEmptySpec(t *testing.T) {
 		t.Errorf("error: %v", err)
 	}
 }
+
+// A twin that loads but fails to attach gives way to the next flavour, which is
+// already loaded.
+func TestTwinFallbackAtAttach(t *testing.T) {
+	spec := twinsSpec(t, "nt_raw_getpid", "nt_tp")
+	var notes strings.Builder
+	r := start(t, spec, Options{Notes: &notes})
+	t.Logf("note: %s", notes.String())
+	if want := []Program{{"nt_tp", "tp/syscalls/sys_enter_getpid"}}; fmt.Sprint(r.Attached) != fmt.Sprint(want) {
+		t.Errorf("attached %v, want %v", r.Attached, want)
+	}
+	prefix := "nomia: nt_tp: using tp/syscalls/sys_enter_getpid; skipped raw_tp/sys_enter_getpid (nt_raw_getpid: "
+	if n := notes.String(); !strings.HasPrefix(n, prefix) || strings.Count(n, "\n") != 1 {
+		t.Errorf("notes:\n%s\nwant one line starting %q", n, prefix)
+	}
+	if _, ok := r.Collection.Programs["nt_raw_getpid"]; ok {
+		t.Errorf("the twin that failed to attach is still loaded")
+	}
+	syscall.Getpid()
+	if got := count(t, r, slotTP); got != 1 {
+		t.Errorf("tracepoint counted %d getpid calls, want 1", got)
+	}
+}

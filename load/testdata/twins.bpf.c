@@ -95,3 +95,12 @@ int nt_iter(struct bpf_iter__task *ctx)
 		BPF_SEQ_PRINTF(ctx->meta->seq, "self %d\n", task->tgid);
 	return 0;
 }
+
+// Loads (raw tracepoint programs name no target at load) but cannot attach:
+// syscall events are not raw tracepoints of their own. Its tracepoint twin
+// nt_tp can.
+SEC("raw_tp/sys_enter_getpid")
+int nt_raw_getpid(struct bpf_raw_tracepoint_args *ctx)
+{
+	return 0;
+}
