@@ -67,18 +67,18 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	if len(spec.Programs) == 0 {
 		return nil, errors.New("load: the object has no programs to run")
 	}
-	units, hooks, err := plan(spec)
+	pl, err := newPlan(spec)
 	if err != nil {
 		return nil, err
 	}
 	failures := map[*flavour]failure{}
-	coll, err := loadLive(spec, units, hooks, failures, opts.Collection)
+	coll, err := pl.load(spec, failures, opts.Collection)
 	if err != nil {
 		return nil, err
 	}
 	r := &Running{Collection: coll, iters: map[string]attach.Iter{}}
-	for _, u := range units {
-		if err := r.attachUnit(u, spec, hooks, failures, opts); err != nil {
+	for _, u := range pl.units {
+		if err := r.attachUnit(u, spec, pl.hooks, failures, opts); err != nil {
 			r.Close()
 			return nil, err
 		}
@@ -86,26 +86,14 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	return r, nil
 }
 
-// loadLive loads the collection, dropping a flavour the kernel refuses whenever
-// its unit has another one left, until the load succeeds.
-func loadLive(spec *ebpf.CollectionSpec, units []*unit, hooks map[string]attach.Hook, failures map[*flavour]failure, copts ebpf.CollectionOptions) (*ebpf.Collection, error) {
-	owner := map[string]*unit{}
-	for _, u := range units {
-		for _, f := range u.flavours {
-			for _, p := range f.progs {
-				owner[p] = u
-			}
-		}
-	}
+// load loads the collection, dropping a flavour the kernel refuses whenever its
+// unit has another one left, until the load succeeds.
+func (pl *plan) load(spec *ebpf.CollectionSpec, failures map[*flavour]failure, copts ebpf.CollectionOptions) (*ebpf.Collection, error) {
 	for {
 		s := spec.Copy()
-		for _, u := range units {
-			for _, f := range u.flavours {
-				for _, p := range f.progs {
-					if f.dead {
-						delete(s.Programs, p)
-					}
-				}
+		for name, f := range pl.flavour {
+			if f.dead {
+				delete(s.Programs, name)
 			}
 		}
 		coll, err := ebpf.NewCollectionWithOptions(s, copts)
@@ -116,26 +104,13 @@ func loadLive(spec *ebpf.CollectionSpec, units []*unit, hooks map[string]attach.
 		if name == "" {
 			return nil, fmt.Errorf("load: %s", oneLine(err))
 		}
-		u := owner[name]
-		f := u.flavours[flavourOf(u, name)]
+		f := pl.flavour[name]
 		f.dead = true
-		failures[f] = failure{name, hooks[name].Section, loadReason(hooks[name], err)}
-		if len(u.live()) == 0 {
-			return nil, exhausted(u, failures)
+		failures[f] = failure{name, pl.hooks[name].Section, loadReason(pl.hooks[name], err)}
+		if len(f.unit.live()) == 0 {
+			return nil, exhausted(f.unit, failures)
 		}
 	}
-}
-
-// flavourOf finds the flavour of unit u that holds program name.
-func flavourOf(u *unit, name string) int {
-	for i, f := range u.flavours {
-		for _, p := range f.progs {
-			if p == name {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // attachUnit attaches the first flavour of u that works, closing and noting the

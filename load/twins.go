@@ -21,7 +21,8 @@ var rank = map[string]int{
 type flavour struct {
 	kind  string
 	progs []string
-	dead  bool // refused at load or attach
+	dead  bool  // refused at load or attach
+	unit  *unit // the twin group it belongs to
 }
 
 // unit is a set of alternative flavours; a program without twins is a unit of one.
@@ -41,9 +42,16 @@ func (u *unit) live() []*flavour {
 	return l
 }
 
-// plan groups spec's programs into units, in a stable order (by the name of
-// each unit's first program), and returns each program's hook.
-func plan(spec *ebpf.CollectionSpec) ([]*unit, map[string]attach.Hook, error) {
+// plan is how Start sees a spec: its programs' hooks, grouped into units.
+type plan struct {
+	units   []*unit
+	hooks   map[string]attach.Hook
+	flavour map[string]*flavour // by program name
+}
+
+// newPlan groups spec's programs into units, in a stable order (by the name of
+// each unit's first program).
+func newPlan(spec *ebpf.CollectionSpec) (*plan, error) {
 	names := make([]string, 0, len(spec.Programs))
 	for name := range spec.Programs {
 		names = append(names, name)
@@ -51,11 +59,12 @@ func plan(spec *ebpf.CollectionSpec) ([]*unit, map[string]attach.Hook, error) {
 	sort.Strings(names)
 	hooks := map[string]attach.Hook{}
 	byTwin := map[string]*unit{}
+	byProg := map[string]*flavour{}
 	var units []*unit
 	for _, name := range names {
 		h, err := attach.ParseSection(spec.Programs[name].SectionName)
 		if err != nil {
-			return nil, nil, &attach.Error{Program: name, Reason: err.Error()}
+			return nil, &attach.Error{Program: name, Reason: err.Error()}
 		}
 		hooks[name] = h
 		u := byTwin[h.Twin]
@@ -68,15 +77,16 @@ func plan(spec *ebpf.CollectionSpec) ([]*unit, map[string]attach.Hook, error) {
 		}
 		i := slices.IndexFunc(u.flavours, func(f *flavour) bool { return f.kind == h.Kind })
 		if i < 0 {
-			u.flavours = append(u.flavours, &flavour{kind: h.Kind})
+			u.flavours = append(u.flavours, &flavour{kind: h.Kind, unit: u})
 			i = len(u.flavours) - 1
 		}
 		u.flavours[i].progs = append(u.flavours[i].progs, name)
+		byProg[name] = u.flavours[i]
 	}
 	for _, u := range units {
 		sort.SliceStable(u.flavours, func(i, j int) bool { return rank[u.flavours[i].kind] < rank[u.flavours[j].kind] })
 	}
-	return units, hooks, nil
+	return &plan{units, hooks, byProg}, nil
 }
 
 // failure is why one program could not be used.
