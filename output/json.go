@@ -25,17 +25,15 @@ type jsonWriter struct {
 // NewJSON returns a Writer that prints one object per line:
 // {"time":"<RFC 3339, nanoseconds, UTC>", <the event's fields…>}. The key is "_time"
 // instead when the event has a field named time. With Options.MapKey a "map" key (or
-// "_map") follows, naming the event's map.
+// "_map") follows, naming the event's map. An event without a decoder prints
+// "size" and "data" (the record in hex) as its fields.
 func NewJSON(w io.Writer, o Options) Writer {
 	return &jsonWriter{buffer: newBuffer(w), mapKey: o.MapKey}
 }
 
 // Write appends ev as one line.
 func (j *jsonWriter) Write(ev Event) error {
-	if err := checkEvent(&ev); err != nil {
-		return err
-	}
-	if ev.Decoder != j.dec {
+	if ev.Decoder != j.dec || j.timeKey == "" {
 		j.setDecoder(ev.Decoder)
 	}
 	b := append(j.buf, j.timeKey...)
@@ -47,7 +45,11 @@ func (j *jsonWriter) Write(ev Event) error {
 		}
 		b = append(b, j.mapJSON...)
 	}
-	b = ev.Decoder.AppendJSONMembers(b, ev.Data)
+	if ev.Decoder != nil {
+		b = ev.Decoder.AppendJSONMembers(b, ev.Data)
+	} else {
+		b = appendRawJSON(b, ev.Data)
+	}
 	j.buf = append(b, '}', '\n')
 	return j.maybeFlush()
 }

@@ -1,8 +1,10 @@
 package output
 
 import (
+	"encoding/hex"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"nomia.dev/nomia/decode"
@@ -11,7 +13,7 @@ import (
 // Event is one record read from an event map, with what is needed to print it.
 type Event struct {
 	Map     string          // name of the map the record came from
-	Decoder *decode.Decoder // decoder for the map's event type
+	Decoder *decode.Decoder // decoder for the map's event type; nil prints size and hex bytes
 	Time    time.Time       // when the record was read
 	Data    []byte          // the record; valid only during Write
 }
@@ -66,20 +68,31 @@ func (b *buffer) Flush() error {
 	return nil
 }
 
-// checkEvent reports an event that cannot be printed.
-func checkEvent(ev *Event) error {
-	if ev.Decoder == nil {
-		return fmt.Errorf("output: event from map %q has no decoder; create one with decode.New for the map's event type", ev.Map)
-	}
-	return nil
-}
-
 // hasField reports whether d has a top-level field called name.
 func hasField(d *decode.Decoder, name string) bool {
+	if d == nil {
+		return false
+	}
 	for _, f := range d.Fields() {
 		if f.Name == name {
 			return true
 		}
 	}
 	return false
+}
+
+// Records of a map whose type is unknown print as their size and bytes in hex, under
+// these field names.
+const (
+	rawSizeField = "size"
+	rawDataField = "data"
+)
+
+// appendRawJSON appends `,"size":N,"data":"hex"` for a record without a type.
+func appendRawJSON(dst, rec []byte) []byte {
+	dst = append(dst, `,"`+rawSizeField+`":`...)
+	dst = strconv.AppendInt(dst, int64(len(rec)), 10)
+	dst = append(dst, `,"`+rawDataField+`":"`...)
+	dst = hex.AppendEncode(dst, rec)
+	return append(dst, '"')
 }

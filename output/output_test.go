@@ -240,20 +240,53 @@ func TestErrors(t *testing.T) {
 	for name, newWriter := range map[string]func(io.Writer, Options) Writer{"json": NewJSON, "table": NewTable} {
 		fw := &failingWriter{}
 		w := newWriter(fw, Options{})
-		err := w.Write(Event{Map: "events"})
-		if err == nil || !strings.Contains(err.Error(), `"events"`) {
-			t.Errorf("%s: Write without decoder: %v", name, err)
-		}
 		if err := w.Write(Event{Decoder: timeDecoder(t), Time: t0, Data: tickRecord(1, 2)}); err != nil {
 			t.Fatal(err)
 		}
-		err = w.Flush()
+		err := w.Flush()
 		if err == nil || !strings.Contains(err.Error(), "broken pipe") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: Flush to a failing writer: %v", name, err)
 		}
 		if err := w.Flush(); err != nil || fw.writes != 1 {
 			t.Errorf("%s: second Flush = %v after %d writes; want nothing left to write", name, err, fw.writes)
 		}
+	}
+}
+
+func TestUntypedRecords(t *testing.T) {
+	raw := []byte{0xde, 0xad, 0x00, 0x01}
+	var js, tab bytes.Buffer
+	jw, tw := NewJSON(&js, Options{MapKey: true}), NewTable(&tab, Options{Location: time.UTC})
+	for _, w := range []Writer{jw, tw} {
+		for _, ev := range []Event{
+			{Map: "raw", Time: t0, Data: raw},
+			{Map: "ticks", Decoder: timeDecoder(t), Time: t0, Data: tickRecord(1, 2)},
+			{Map: "raw", Time: t0, Data: raw[:1]},
+		} {
+			if err := w.Write(ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantJSON := `{"time":"2026-11-25T02:11:34.123456Z","map":"raw","size":4,"data":"dead0001"}
+{"_time":"2026-11-25T02:11:34.123456Z","_map":"ticks","time":1,"map":2}
+{"time":"2026-11-25T02:11:34.123456Z","map":"raw","size":1,"data":"de"}
+`
+	if js.String() != wantJSON {
+		t.Errorf("JSON got\n%s\nwant\n%s", js.String(), wantJSON)
+	}
+	wantTable := "" +
+		"TIME     SIZE  DATA\n" +
+		"02:11:34 4     dead0001\n" +
+		"TIME     TIME                 MAP\n" +
+		"02:11:34 1                    2\n" +
+		"TIME     SIZE  DATA\n" +
+		"02:11:34 1     de\n"
+	if tab.String() != wantTable {
+		t.Errorf("table got\n%s\nwant\n%s", tab.String(), wantTable)
 	}
 }
 

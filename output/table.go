@@ -1,7 +1,9 @@
 package output
 
 import (
+	"encoding/hex"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +30,7 @@ type tableWriter struct {
 
 	layouts map[*decode.Decoder]*layout
 	cur     *decode.Decoder // type whose header was printed last
+	headed  bool            // whether any header was printed (cur may be nil)
 
 	cells []byte // the row being written, cell after cell
 	ends  []int  // where each cell ends in cells
@@ -44,7 +47,8 @@ type tableWriter struct {
 // for nested structs and arrays, and widen when a later value is wider. An event of
 // another type prints that type's header before its row; with Options.MapKey a MAP
 // column follows TIME. Cells are compact text: nested structs as {a=1 b=2}, arrays
-// as [1,2], strings as they are.
+// as [1,2], strings as they are. An event without a decoder prints SIZE and DATA (the
+// record in hex).
 func NewTable(w io.Writer, o Options) Writer {
 	loc := o.Location
 	if loc == nil {
@@ -56,9 +60,6 @@ func NewTable(w io.Writer, o Options) Writer {
 // Write appends ev's row, after its type's header if the previous row was of another
 // type.
 func (t *tableWriter) Write(ev Event) error {
-	if err := checkEvent(&ev); err != nil {
-		return err
-	}
 	l := t.layouts[ev.Decoder]
 	if l == nil {
 		l = newLayout(ev.Decoder)
@@ -74,15 +75,22 @@ func (t *tableWriter) Write(ev Event) error {
 		t.cells = append(t.cells, ev.Map...)
 		t.ends = append(t.ends, len(t.cells))
 	}
-	for i := range len(l.cols) - 1 {
-		t.cells = ev.Decoder.AppendField(t.cells, i, ev.Data)
+	if ev.Decoder == nil {
+		t.cells = strconv.AppendInt(t.cells, int64(len(ev.Data)), 10)
 		t.ends = append(t.ends, len(t.cells))
+		t.cells = hex.AppendEncode(t.cells, ev.Data)
+		t.ends = append(t.ends, len(t.cells))
+	} else {
+		for i := range len(l.cols) - 1 {
+			t.cells = ev.Decoder.AppendField(t.cells, i, ev.Data)
+			t.ends = append(t.ends, len(t.cells))
+		}
 	}
 	for k := range cols {
 		cols[k].width = max(cols[k].width, t.cell(k))
 	}
-	if ev.Decoder != t.cur {
-		t.cur = ev.Decoder
+	if ev.Decoder != t.cur || !t.headed {
+		t.cur, t.headed = ev.Decoder, true
 		t.buf = appendLine(t.buf, []byte("TIME    "), cols, func(k int) []byte { return cols[k].title })
 	}
 	t.buf = appendLine(t.buf, t.clockText(ev.Time), cols, t.cellText)
@@ -130,9 +138,13 @@ func (t *tableWriter) clockText(tm time.Time) []byte {
 	return t.clock[:]
 }
 
-// newLayout sizes the columns of d's table from its fields' types and names.
+// newLayout sizes the columns of d's table from its fields' types and names; a nil d
+// (records of unknown type) gets SIZE and DATA columns.
 func newLayout(d *decode.Decoder) *layout {
-	fs := d.Fields()
+	fs := []decode.Field{{Name: rawSizeField, Width: 5}, {Name: rawDataField}}
+	if d != nil {
+		fs = d.Fields()
+	}
 	l := &layout{cols: make([]column, 0, len(fs)+1)}
 	l.cols = append(l.cols, column{title: []byte("MAP"), width: len("MAP")})
 	for _, f := range fs {
