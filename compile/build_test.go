@@ -193,13 +193,26 @@ func TestBuildRingbufEventNotInBTF(t *testing.T) {
 			}
 		}
 	}
+	// The type-keeping global sits in a section no loader maps: the object has
+	// no map beyond the source's own.
+	var keep *btf.Datasec
+	if types, err := btf.LoadSpecFromReader(bytes.NewReader(pkg.Object)); err != nil {
+		t.Fatal(err)
+	} else if err := types.TypeByName(keepSection, &keep); err != nil || len(keep.Vars) != 1 || keep.Vars[0].Type.TypeName() != "__eunomia_dummy_events" {
+		t.Errorf("BTF section %s = %v (%v), want the one global __eunomia_dummy_events", keepSection, keep, err)
+	}
 	spec, err := pkg.Spec()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if spec.Variables["__eunomia_dummy_events"] == nil {
-		t.Errorf("the wrapper's global __eunomia_dummy_events is not in the object: %v", spec.Variables)
+	if len(spec.Maps) != 1 || spec.Maps["events"] == nil || len(spec.Variables) != 0 {
+		t.Errorf("maps %v, variables %v: want only the events ring buffer", spec.Maps, spec.Variables)
 	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		t.Fatalf("the package with a kept event type does not load: %v", err)
+	}
+	coll.Close()
 }
 
 func TestBuildTwoEventMaps(t *testing.T) {

@@ -64,23 +64,28 @@ func missingEventTypes(types *btf.Spec, results []eventtype.Result) []eventtype.
 	return missing
 }
 
+// keepSection holds the globals that keep event types in BTF. Neither libbpf
+// (eunomia-bpf) nor cilium/ebpf makes a map of a section they do not know, so
+// the globals cost nothing at run time and cannot shift the layout of .bss,
+// where clang would put them before function-local statics.
+const keepSection = ".nomia.types"
+
 // wrapperSource includes the original source by absolute path and declares, per
-// event map, a pointer global to the event type. The global keeps the type in
-// BTF at the cost of 8 bytes of .bss, and its __eunomia_dummy_ prefix makes
-// eunomia-bpf (and nomia) hide it from users.
+// event map, a pointer global to the event type in keepSection. The
+// __eunomia_dummy_ prefix is eunomia-bpf's convention for such globals.
 func wrapperSource(absSrc string, missing []eventtype.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#include %q\n\n", absSrc)
 	b.WriteString("/* Added by nomia build: keep event types in BTF. */\n")
 	for _, r := range missing {
-		fmt.Fprintf(&b, "%s *%s_%s __attribute__((unused));\n", strings.TrimSpace(r.Struct), dummyPrefix, r.Map)
+		fmt.Fprintf(&b, "%s *%s_%s __attribute__((section(%q), unused));\n", strings.TrimSpace(r.Struct), dummyPrefix, r.Map, keepSection)
 	}
 	return b.String()
 }
 
-// sameProgramsAndMaps checks that the second compilation only added dummy
-// globals: the same programs with the same instructions, the same maps (.bss
-// may grow or appear) and the same variables at the same places.
+// sameProgramsAndMaps checks that the second compilation only added the
+// type-keeping globals: the same programs with the same instructions, the same
+// maps and the same variables at the same places.
 func sameProgramsAndMaps(a, b *ebpf.CollectionSpec) error {
 	if !slices.Equal(slices.Sorted(maps.Keys(a.Programs)), slices.Sorted(maps.Keys(b.Programs))) {
 		return fmt.Errorf("the set of programs changed")
@@ -91,32 +96,22 @@ func sameProgramsAndMaps(a, b *ebpf.CollectionSpec) error {
 			return fmt.Errorf("program %s changed", name)
 		}
 	}
+	if !slices.Equal(slices.Sorted(maps.Keys(a.Maps)), slices.Sorted(maps.Keys(b.Maps))) {
+		return fmt.Errorf("the set of maps changed")
+	}
 	for name, ma := range a.Maps {
 		mb := b.Maps[name]
-		if mb == nil {
-			return fmt.Errorf("map %s disappeared", name)
-		}
-		if name == ".bss" {
-			continue
-		}
 		if ma.Type != mb.Type || ma.KeySize != mb.KeySize || ma.ValueSize != mb.ValueSize || ma.MaxEntries != mb.MaxEntries {
 			return fmt.Errorf("map %s changed", name)
 		}
 	}
-	for name := range b.Maps {
-		if a.Maps[name] == nil && name != ".bss" {
-			return fmt.Errorf("map %s appeared", name)
-		}
+	if !slices.Equal(slices.Sorted(maps.Keys(a.Variables)), slices.Sorted(maps.Keys(b.Variables))) {
+		return fmt.Errorf("the set of global variables changed")
 	}
 	for name, va := range a.Variables {
 		vb := b.Variables[name]
-		if vb == nil || vb.SectionName != va.SectionName || vb.Offset != va.Offset || !bytes.Equal(vb.Value, va.Value) {
+		if vb.SectionName != va.SectionName || vb.Offset != va.Offset || !bytes.Equal(vb.Value, va.Value) {
 			return fmt.Errorf("variable %s changed", name)
-		}
-	}
-	for name := range b.Variables {
-		if a.Variables[name] == nil && !strings.HasPrefix(name, dummyPrefix) {
-			return fmt.Errorf("variable %s appeared", name)
 		}
 	}
 	return nil
