@@ -12,14 +12,20 @@ type jsonWriter struct {
 	buffer
 	mapKey bool
 
-	// Keys for the decoder seen last: "time"/"map", or "_time"/"_map" when the
-	// event type has fields of those names.
-	dec     *decode.Decoder
-	timeKey string
-	mapName string
-	mapJSON []byte // `,"map":"name"`
+	keys map[*decode.Decoder]*jsonKeys // per event type, so alternating maps stay cheap
+	dec  *decode.Decoder               // type of the previous event
+	cur  *jsonKeys                     // its keys
 
 	clock utcClock
+}
+
+// jsonKeys are the writer's own keys for one event type: "time" and "map", or
+// "_time" and "_map" when the type has fields of those names.
+type jsonKeys struct {
+	time    string // `{"time":"`
+	mapKey  string // `,"map":`
+	mapName string // the map mapJSON names
+	mapJSON []byte // mapKey, then the quoted map name
 }
 
 // NewJSON returns a Writer that prints one object per line:
@@ -28,22 +34,24 @@ type jsonWriter struct {
 // "_map") follows, naming the event's map. An event without a decoder prints
 // "size" and "data" (the record in hex) as its fields.
 func NewJSON(w io.Writer, o Options) Writer {
-	return &jsonWriter{buffer: newBuffer(w), mapKey: o.MapKey}
+	return &jsonWriter{buffer: newBuffer(w), mapKey: o.MapKey, keys: map[*decode.Decoder]*jsonKeys{}}
 }
 
 // Write appends ev as one line.
 func (j *jsonWriter) Write(ev Event) error {
-	if ev.Decoder != j.dec || j.timeKey == "" {
-		j.setDecoder(ev.Decoder)
+	if ev.Decoder != j.dec || j.cur == nil {
+		j.dec, j.cur = ev.Decoder, j.keysFor(ev.Decoder)
 	}
-	b := append(j.buf, j.timeKey...)
+	k := j.cur
+	b := append(j.buf, k.time...)
 	b = j.clock.append(b, ev.Time)
 	b = append(b, '"')
 	if j.mapKey {
-		if ev.Map != j.mapName {
-			j.setMap(ev.Map)
+		if ev.Map != k.mapName || k.mapJSON == nil {
+			k.mapName = ev.Map
+			k.mapJSON = decode.AppendJSONString(append(k.mapJSON[:0], k.mapKey...), []byte(ev.Map))
 		}
-		b = append(b, j.mapJSON...)
+		b = append(b, k.mapJSON...)
 	}
 	if ev.Decoder != nil {
 		b = ev.Decoder.AppendJSONMembers(b, ev.Data)
@@ -54,24 +62,20 @@ func (j *jsonWriter) Write(ev Event) error {
 	return j.maybeFlush()
 }
 
-// setDecoder picks the reserved keys that do not collide with d's fields.
-func (j *jsonWriter) setDecoder(d *decode.Decoder) {
-	j.dec = d
-	j.timeKey = `{"time":"`
+// keysFor returns the keys for events decoded by d, choosing them on first use.
+func (j *jsonWriter) keysFor(d *decode.Decoder) *jsonKeys {
+	if k := j.keys[d]; k != nil {
+		return k
+	}
+	k := &jsonKeys{time: `{"time":"`, mapKey: `,"map":`}
 	if hasField(d, "time") {
-		j.timeKey = `{"_time":"`
+		k.time = `{"_time":"`
 	}
-	j.mapName = "\x00" // force the map key to be rebuilt with the right name
-}
-
-// setMap prepares the map key for name.
-func (j *jsonWriter) setMap(name string) {
-	j.mapName = name
-	key := `,"map":`
-	if hasField(j.dec, "map") {
-		key = `,"_map":`
+	if hasField(d, "map") {
+		k.mapKey = `,"_map":`
 	}
-	j.mapJSON = decode.AppendJSONString(append(j.mapJSON[:0], key...), []byte(name))
+	j.keys[d] = k
+	return k
 }
 
 // utcClock formats times as RFC 3339 with nanoseconds in UTC, exactly like
