@@ -1,0 +1,137 @@
+package nomia_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf"
+
+	"nomia.dev/nomia"
+	"nomia.dev/nomia/bpfpkg"
+	"nomia.dev/nomia/compile"
+)
+
+func requireKernel(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to load eBPF programs")
+	}
+	for _, tool := range []string{"clang", "bpftool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: run .ci/setup", tool)
+		}
+	}
+}
+
+func buildExample(t *testing.T, name string) *bpfpkg.Package {
+	t.Helper()
+	pkg, err := compile.Build(context.Background(), compile.Options{
+		Source: filepath.Join("examples", name, name+".bpf.c"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg
+}
+
+// loadedPrograms lists the ids of every BPF program in the kernel.
+func loadedPrograms(t *testing.T) map[ebpf.ProgramID]bool {
+	ids := map[ebpf.ProgramID]bool{}
+	var id ebpf.ProgramID
+	for {
+		next, err := ebpf.ProgramGetNextID(id)
+		if err != nil {
+			return ids
+		}
+		ids[next], id = true, next
+	}
+}
+
+// TestRunDeliversDecodedEvents goes through the whole Go API: a package built
+// from the opensnoop example, a global set by name, events decoded to JSON.
+func TestRunDeliversDecodedEvents(t *testing.T) {
+	requireKernel(t)
+	inst, err := nomia.New(buildExample(t, "opensnoop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.Set("targ_pid", strconv.Itoa(os.Getpid())); err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.Start(nomia.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Other tests may load the same example concurrently, so follow this instance's
+	// own program ids rather than names.
+	var ours []ebpf.ProgramID
+	for _, p := range inst.Running().Collection.Programs {
+		info, err := p.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := info.ID()
+		ours = append(ours, id)
+	}
+	if got := inst.EventMaps(); len(got) != 1 || got[0] != "events" {
+		t.Fatalf("event maps %v, want [events]", got)
+	}
+	path := filepath.Join(t.TempDir(), "nomia-api-test")
+	go func() {
+		for i := 0; i < 50; i++ {
+			os.ReadFile(path) // fails: the file does not exist, so ret is -ENOENT
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var got map[string]any
+	err = inst.Run(ctx, func(ev nomia.Event) {
+		var fields map[string]any
+		if err := json.Unmarshal(ev.AppendJSON(nil), &fields); err != nil {
+			t.Errorf("event is not JSON: %v", err)
+			return
+		}
+		if fields["fname"] == path {
+			got = fields
+			cancel()
+		}
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == nil {
+		t.Fatal("no event for the test's open within 5s")
+	}
+	if got["pid"] != float64(os.Getpid()) || got["ret"] != float64(-2) {
+		t.Errorf("event %v: want pid %d and ret -2 (ENOENT)", got, os.Getpid())
+	}
+	if err := inst.Close(); err != nil {
+		t.Fatal(err)
+	}
+	loaded := loadedPrograms(t)
+	for _, id := range ours {
+		if loaded[id] {
+			t.Errorf("program %d still loaded after Close", id)
+		}
+	}
+}
+
+func TestSetRejectsBadValues(t *testing.T) {
+	requireKernel(t)
+	inst, err := nomia.New(buildExample(t, "opensnoop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.Set("targ_pid", "99999999999"); err == nil {
+		t.Error("out-of-range pid accepted")
+	}
+	if err := inst.Set("no_such_global", "1"); err == nil {
+		t.Error("unknown global accepted")
+	}
+}
