@@ -106,7 +106,7 @@ func (b *builder) compile(ctx context.Context, file, out string) ([]byte, error)
 // keepEventTypes recompiles through a wrapper when an event struct is missing
 // from BTF, and checks that the wrapper added the types and nothing else.
 func (b *builder) keepEventTypes(ctx context.Context, obj []byte, results []eventtype.Result) ([]byte, error) {
-	first, err := readObject(obj)
+	first, err := readObject(obj, b.opts.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (b *builder) keepEventTypes(ctx context.Context, obj []byte, results []even
 	if err != nil {
 		return nil, err
 	}
-	info, err := readObject(second)
+	info, err := readObject(second, b.opts.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (b *builder) keepEventTypes(ctx context.Context, obj []byte, results []even
 
 // describe writes the metadata of the shipped object.
 func describe(obj []byte, source string, docs map[string][]string, results []eventtype.Result, log logf) (*bpfpkg.Package, error) {
-	info, err := readObject(obj)
+	info, err := readObject(obj, source)
 	if err != nil {
 		return nil, err
 	}

@@ -340,3 +340,43 @@ func membersEqual(a, b []bpfpkg.Member) bool {
 	}
 	return true
 }
+
+func TestVmlinuxHeaderKeyedByContent(t *testing.T) {
+	requireToolchain(t)
+	tc, _ := FindToolchain(context.Background(), "", nil)
+	btfData, err := os.ReadFile(DefaultBTF)
+	if err != nil {
+		t.Skipf("no kernel BTF: %v", err)
+	}
+	cp := filepath.Join(t.TempDir(), "vmlinux.btf")
+	if err := os.WriteFile(cp, btfData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fromCopy, err := VmlinuxHeader(context.Background(), tc.Bpftool, cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromKernel, err := VmlinuxHeader(context.Background(), tc.Bpftool, "")
+	if err != nil || fromCopy != fromKernel {
+		t.Errorf("the same BTF under two names gave %s and %s (%v): the cache key must be the content", fromCopy, fromKernel, err)
+	}
+}
+
+func TestVmlinuxHeaderFallsBackToTempDir(t *testing.T) {
+	requireToolchain(t)
+	tc, _ := FindToolchain(context.Background(), "", nil)
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", notADir) // unusable: MkdirAll below a file fails
+	t.Setenv("TMPDIR", tmp)
+	path, err := VmlinuxHeader(context.Background(), tc.Bpftool, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(path, tmp+"/") || !isFile(path) {
+		t.Errorf("vmlinux.h at %s, want it under the temp dir %s", path, tmp)
+	}
+}

@@ -27,14 +27,15 @@ type objectInfo struct {
 	elf   *elf.File
 }
 
-func readObject(obj []byte) (*objectInfo, error) {
+// readObject parses the object compiled from source.
+func readObject(obj []byte, source string) (*objectInfo, error) {
 	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(obj))
 	if err != nil {
-		return nil, fmt.Errorf("compile: cannot read the compiled object (%v)", oneLine(err.Error()))
+		return nil, fmt.Errorf("compile: %s compiled, but nomia's loader (cilium/ebpf) cannot read the object (%v): nomia cannot run it", source, oneLine(err.Error()))
 	}
 	f, err := elf.NewFile(bytes.NewReader(obj))
 	if err != nil {
-		return nil, fmt.Errorf("compile: the compiled object is not ELF (%v)", oneLine(err.Error()))
+		return nil, fmt.Errorf("compile: %s compiled to a file that is not ELF (%v): check --cflags", source, oneLine(err.Error()))
 	}
 	info := &objectInfo{spec: spec, order: map[string]int{}, elf: f}
 	for i, s := range f.Sections {
