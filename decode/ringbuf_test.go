@@ -1,0 +1,111 @@
+package decode
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
+)
+
+// TestKernelRingBuffer decodes records that a tracepoint program writes into a ring
+// buffer on this kernel, with the type from the program's own BTF.
+func TestKernelRingBuffer(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to load BPF programs")
+	}
+	clang, err := exec.LookPath("clang")
+	if err != nil {
+		t.Skip("clang not installed: cannot build testdata/ringbuf.c")
+	}
+	obj := filepath.Join(t.TempDir(), "ringbuf.o")
+	// Debian keeps asm/types.h under the multiarch directory.
+	multiarch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH] + "-linux-gnu"
+	cmd := exec.Command(clang, "-target", "bpf", "-g", "-O2", "-I/usr/include/"+multiarch,
+		"-c", "testdata/ringbuf.c", "-o", obj)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("cannot build testdata/ringbuf.c (libbpf headers missing?): %v\n%s", err, out)
+	}
+	ensureTracefs(t)
+
+	spec, err := ebpf.LoadCollectionSpec(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(findStruct(t, spec, "event"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer coll.Close()
+	tp, err := link.Tracepoint("syscalls", "sys_enter_getpid", coll.Programs["on_getpid"], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tp.Close()
+	rd, err := ringbuf.NewReader(coll.Maps["events"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+
+	// Call getpid from a thread with a known name; the thread ends with the
+	// goroutine (it stays locked), so the renaming does not leak.
+	const comm = "nomia-decode"
+	tids := make(chan int, 1)
+	go func() {
+		runtime.LockOSThread()
+		name := append([]byte(comm), 0)
+		if err := unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&name[0])), 0, 0, 0); err != nil {
+			tids <- -1
+			return
+		}
+		unix.Getpid()
+		tids <- unix.Gettid()
+	}()
+	tid := <-tids
+	if tid < 0 {
+		t.Fatal("prctl(PR_SET_NAME) failed")
+	}
+
+	rd.SetDeadline(time.Now().Add(5 * time.Second))
+	for {
+		r, err := rd.Read()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatal("no record from our getpid() within 5 s")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Tgid, Pid uint32
+			Ts        uint64
+			Comm      string
+			OddPid    bool `json:"odd_pid"`
+			Neg       int
+		}
+		out := d.AppendJSON(nil, r.RawSample)
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		if int(got.Tgid) != os.Getpid() || int(got.Pid) != tid {
+			continue // another process or thread called getpid
+		}
+		if got.Comm != comm || got.OddPid != (tid%2 == 1) || got.Neg != -tid || got.Ts == 0 {
+			t.Errorf("decoded %s; want comm %q, odd_pid %v, neg %d, ts > 0", out, comm, tid%2 == 1, -tid)
+		}
+		return
+	}
+}
