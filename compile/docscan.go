@@ -136,7 +136,11 @@ func declDocs(src string) map[string][]string {
 	for i, t := range toks {
 		switch t.kind {
 		case tokComment:
-			if !t.isDoc {
+			// A comment after code on its line (`int a; /// about a`) or in
+			// Doxygen's trailing form (`///<`) describes what precedes it, never
+			// the next declaration.
+			trailing := prev.line == t.line && prev.text != "" || strings.HasPrefix(t.text, "///<") || strings.HasPrefix(t.text, "/**<")
+			if !t.isDoc || trailing {
 				pending, pendingEnd = nil, -1
 				continue
 			}
@@ -159,7 +163,8 @@ func declDocs(src string) map[string][]string {
 
 		if !inStmt && braces == 0 {
 			inStmt, stmtDoc, funcBody = true, nil, false
-			if pending != nil && pendingEnd == t.line-1 {
+			// Directly above, or before the code on the same line (`/** x */ int x;`).
+			if pending != nil && (pendingEnd == t.line-1 || pendingEnd == t.line) {
 				stmtDoc = pending
 			}
 			pending, pendingEnd = nil, -1

@@ -48,6 +48,11 @@ int h = 3;
 extern int LINUX_KERNEL_VERSION __kconfig;
 /// "string with /* comment */ inside"
 const char s[] = "/// not a doc";
+int t; /// trailing: about t, not u
+int u;
+/** Same line. */ int v;
+///< Doxygen's trailing form.
+int w;
 `
 	got := declDocs(src)
 	want := map[string][]string{
@@ -58,6 +63,7 @@ const char s[] = "/// not a doc";
 		"rb":                   {"A map."},
 		"LINUX_KERNEL_VERSION": {"Kconfig extern."},
 		"s":                    {`"string with /* comment */ inside"`},
+		"v":                    {"Same line."},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("declDocs:\n got %q\nwant %q", got, want)
