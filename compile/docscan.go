@@ -120,89 +120,102 @@ func isIdentByte(c byte) bool {
 // declDocs maps each file-scope identifier that has a doc comment to the
 // comment's lines (markers stripped).
 func declDocs(src string) map[string][]string {
-	docs := map[string][]string{}
 	toks := lexC(src)
-
-	var pending []string // the latest doc block
-	pendingEnd := -1     // its last line
-	lastDocLine := -1    // last line of the previous `///` comment, to join blocks
-
-	inStmt := false
-	var stmtDoc []string
-	braces, parens := 0, 0
-	funcBody := false
-	var prev token // previous code token
-
+	d := &docScanner{docs: map[string][]string{}, pendingEnd: -1, lastDocLine: -1}
 	for i, t := range toks {
 		switch t.kind {
 		case tokComment:
-			// A comment after code on its line (`int a; /// about a`) or in
-			// Doxygen's trailing form (`///<`) describes what precedes it, never
-			// the next declaration.
-			trailing := prev.line == t.line && prev.text != "" || strings.HasPrefix(t.text, "///<") || strings.HasPrefix(t.text, "/**<")
-			if !t.isDoc || trailing {
-				pending, pendingEnd = nil, -1
-				continue
-			}
-			if strings.HasPrefix(t.text, "///") && lastDocLine == t.line-1 && pendingEnd == t.line-1 {
-				pending = append(pending, docLines(t.text)...)
-			} else {
-				pending = docLines(t.text)
-			}
-			pendingEnd = t.end
-			if strings.HasPrefix(t.text, "///") {
-				lastDocLine = t.line
-			}
-			continue
+			d.comment(t)
 		case tokPreproc:
-			if !inStmt {
-				pending, pendingEnd = nil, -1
+			if !d.inStmt {
+				d.pending, d.pendingEnd = nil, -1
 			}
-			continue
+		default:
+			d.code(toks, i)
 		}
-
-		if !inStmt && braces == 0 {
-			inStmt, stmtDoc, funcBody = true, nil, false
-			// Directly above, or before the code on the same line (`/** x */ int x;`).
-			if pending != nil && (pendingEnd == t.line-1 || pendingEnd == t.line) {
-				stmtDoc = pending
-			}
-			pending, pendingEnd = nil, -1
-		}
-		switch t.text {
-		case "{":
-			if braces == 0 && prev.text == ")" {
-				funcBody = true
-			}
-			braces++
-		case "}":
-			if braces > 0 {
-				braces--
-			}
-			if braces == 0 && funcBody {
-				inStmt = false
-			}
-		case "(":
-			if braces == 0 {
-				parens++
-			}
-		case ")":
-			if braces == 0 && parens > 0 {
-				parens--
-			}
-		case ";":
-			if braces == 0 {
-				inStmt, parens = false, 0
-			}
-		}
-		if t.kind == tokIdent && braces == 0 && parens == 0 && stmtDoc != nil && !cKeywords[t.text] && !strings.HasPrefix(t.text, "__") && isDeclarator(toks, i) {
-			if _, seen := docs[t.text]; !seen {
-				docs[t.text] = stmtDoc
-			}
-		}
-		prev = t
 	}
-	return docs
+	return d.docs
+}
+
+// docScanner follows statements and brace depth through the tokens, carrying
+// the latest doc block to the statement that starts right below it.
+type docScanner struct {
+	docs map[string][]string
+
+	pending     []string // the latest doc block
+	pendingEnd  int      // its last line
+	lastDocLine int      // line of the previous `///` comment, to join `///` runs
+
+	inStmt   bool
+	stmtDoc  []string // doc of the current file-scope statement
+	braces   int
+	parens   int  // at file scope only
+	funcBody bool // the statement's braces are a function body
+	prev     token
+}
+
+func (d *docScanner) comment(t token) {
+	// A comment after code on its line (`int a; /// about a`) or in Doxygen's
+	// trailing form (`///<`) describes what precedes it, never the next
+	// declaration.
+	trailing := d.prev.line == t.line && d.prev.text != "" || strings.HasPrefix(t.text, "///<") || strings.HasPrefix(t.text, "/**<")
+	if !t.isDoc || trailing {
+		d.pending, d.pendingEnd = nil, -1
+		return
+	}
+	isLine := strings.HasPrefix(t.text, "///")
+	if isLine && d.lastDocLine == t.line-1 && d.pendingEnd == t.line-1 {
+		d.pending = append(d.pending, docLines(t.text)...)
+	} else {
+		d.pending = docLines(t.text)
+	}
+	d.pendingEnd = t.end
+	if isLine {
+		d.lastDocLine = t.line
+	}
+}
+
+func (d *docScanner) code(toks []token, i int) {
+	t := toks[i]
+	if !d.inStmt && d.braces == 0 {
+		d.inStmt, d.stmtDoc, d.funcBody = true, nil, false
+		// Directly above, or before the code on the same line (`/** x */ int x;`).
+		if d.pending != nil && (d.pendingEnd == t.line-1 || d.pendingEnd == t.line) {
+			d.stmtDoc = d.pending
+		}
+		d.pending, d.pendingEnd = nil, -1
+	}
+	switch t.text {
+	case "{":
+		if d.braces == 0 && d.prev.text == ")" {
+			d.funcBody = true
+		}
+		d.braces++
+	case "}":
+		d.braces = max(0, d.braces-1)
+		if d.braces == 0 && d.funcBody {
+			d.inStmt = false
+		}
+	case "(":
+		if d.braces == 0 {
+			d.parens++
+		}
+	case ")":
+		if d.braces == 0 {
+			d.parens = max(0, d.parens-1)
+		}
+	case ";":
+		if d.braces == 0 {
+			d.inStmt, d.parens = false, 0
+		}
+	}
+	if t.kind == tokIdent && d.braces == 0 && d.parens == 0 && d.stmtDoc != nil &&
+		!cKeywords[t.text] && !strings.HasPrefix(t.text, "__") && isDeclarator(toks, i) {
+		if _, seen := d.docs[t.text]; !seen {
+			d.docs[t.text] = d.stmtDoc
+		}
+	}
+	d.prev = t
 }
 
 // isDeclarator reports whether the identifier at toks[i] is followed by what
