@@ -306,8 +306,11 @@ func TestRunReturnsPromptlyOnCancel(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Run = %v, want nil after cancel", err)
 				}
-				if d := time.Since(start); d > 50*time.Millisecond {
-					t.Errorf("Run returned %v after cancel, want < 50ms", d)
+				// MaxLatency is 1s, so a reader that waited for its deadline
+				// instead of being interrupted would take up to 1s; the margin
+				// over "immediately" absorbs scheduling delays on a busy machine.
+				if d := time.Since(start); d > 250*time.Millisecond {
+					t.Errorf("Run returned %v after cancel, want < 250ms", d)
 				}
 			case <-time.After(2 * time.Second):
 				t.Fatal("Run did not return within 2s of cancel")
