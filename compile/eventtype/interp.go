@@ -100,7 +100,7 @@ func (a *analysis) call(c *code, fn string, caller *state, depth int) {
 		work = work[:len(work)-1]
 		a.steps++
 		st := in[i].clone()
-		for _, next := range a.step(c, span[0]+i, st, fn, frame, depth, false) {
+		for _, next := range a.step(c, span[0]+i, st, fn, depth, false) {
 			j := next - span[0]
 			if j < 0 || j >= len(in) {
 				continue
@@ -117,14 +117,14 @@ func (a *analysis) call(c *code, fn string, caller *state, depth int) {
 	// and follow callees once, with those states.
 	for i, st := range in {
 		if st != nil {
-			a.step(c, span[0]+i, st.clone(), fn, frame, depth, true)
+			a.step(c, span[0]+i, st.clone(), fn, depth, true)
 		}
 	}
 }
 
 // step applies instruction i to st and returns the indices that may run next.
 // With final set it also records event sites and descends into callees.
-func (a *analysis) step(c *code, i int, st *state, fn string, frame, depth int, final bool) []int {
+func (a *analysis) step(c *code, i int, st *state, fn string, depth int, final bool) []int {
 	ins := c.insns[i]
 	next := []int{i + 1}
 	op := ins.OpCode

@@ -54,7 +54,7 @@ type slot struct {
 
 // state is the abstract machine state before one instruction.
 type state struct {
-	regs  [11]value
+	regs  [16]value // R0–R10; 16 so that any 4-bit register field of a corrupt object indexes safely
 	stack map[slot]value
 }
 
