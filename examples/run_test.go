@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -240,63 +243,51 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// bpftoolObject is the part of `bpftool prog/link list -j` the tests read.
-type bpftoolObject struct {
-	ID     int    `json:"id"`
-	Name   string `json:"name"`
-	ProgID int    `json:"prog_id"`
-	Pids   []struct {
-		Pid int `json:"pid"`
-	} `json:"pids"`
-}
-
-func bpftoolList(t *testing.T, kind string) []bpftoolObject {
-	t.Helper()
-	out, err := exec.Command("bpftool", kind, "list", "-j").Output()
-	if err != nil {
-		t.Fatalf("bpftool %s list: %v", kind, err)
-	}
-	var objs []bpftoolObject
-	if err := json.Unmarshal(out, &objs); err != nil {
-		t.Fatalf("bpftool %s list -j: %v", kind, err)
-	}
-	return objs
-}
-
-// loadedPrograms lists every program in the kernel, id → name.
+// loadedPrograms lists every program in the kernel, id → name, as
+// `bpftool prog list -j` reports them.
 func loadedPrograms(t *testing.T) map[int]string {
+	t.Helper()
+	out, err := exec.Command("bpftool", "prog", "list", "-j").Output()
+	if err != nil {
+		t.Fatalf("bpftool prog list: %v", err)
+	}
+	var list []struct {
+		ID   int    `json:"id"`
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatalf("bpftool prog list -j: %v", err)
+	}
 	progs := map[int]string{}
-	for _, p := range bpftoolList(t, "prog") {
+	for _, p := range list {
 		progs[p.ID] = p.Name
 	}
 	return progs
 }
 
-// heldPrograms lists the programs process pid holds, directly or through a
-// link (a loader may close a program's own fd once its link exists).
+// heldPrograms lists the programs process pid holds, id → name: the
+// "prog_id:" of each program or link fd in /proc/PID/fdinfo. (bpftool can
+// list holders too, but only when built with skeleton support.)
 func heldPrograms(t *testing.T, pid int) map[int]string {
-	all := bpftoolList(t, "prog")
-	names := map[int]string{}
-	for _, p := range all {
-		names[p.ID] = p.Name
+	t.Helper()
+	dir := fmt.Sprintf("/proc/%d/fdinfo", pid)
+	fds, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("listing nomia's fds: %v", err)
 	}
+	names := loadedPrograms(t)
 	held := map[int]string{}
-	holds := func(o bpftoolObject) bool {
-		for _, p := range o.Pids {
-			if p.Pid == pid {
-				return true
+	for _, fd := range fds {
+		info, err := os.ReadFile(filepath.Join(dir, fd.Name()))
+		if err != nil {
+			continue // closed meanwhile
+		}
+		for _, line := range strings.Split(string(info), "\n") {
+			if v, ok := strings.CutPrefix(line, "prog_id:"); ok {
+				if id, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+					held[id] = names[id]
+				}
 			}
-		}
-		return false
-	}
-	for _, p := range all {
-		if holds(p) {
-			held[p.ID] = p.Name
-		}
-	}
-	for _, l := range bpftoolList(t, "link") {
-		if holds(l) && l.ProgID != 0 {
-			held[l.ProgID] = names[l.ProgID]
 		}
 	}
 	return held
