@@ -42,6 +42,7 @@ func TestInfer(t *testing.T) {
 		{"pointer_var", map[string]want{
 			"sink":  {"struct payload", 16, "bpf_ringbuf_reserve(sink, 16) in to_sink, whose result a struct payload * variable holds"},
 			"blobs": {"struct msg", 128, "bpf_perf_event_output(blobs, len) in to_blobs sends a value of map buffer that a struct msg * variable holds"},
+			"hdrs":  {"struct hdr", 8, "bpf_ringbuf_reserve(hdrs, 40) in to_hdrs, whose result a struct hdr * variable holds"},
 		}},
 	}
 	for _, c := range cases {

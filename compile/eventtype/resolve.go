@@ -90,13 +90,16 @@ func (r *resolver) candidates(mapName string, s site) ([]*structType, string, er
 			return []*structType{st}, fmt.Sprintf("%s sends a value of map %s", call, s.data.mapName), nil
 		}
 	}
-	if s.helper == asm.FnRingbufReserve || s.helper == asm.FnRingbufReserveDynptr {
-		if st := r.heldBy(s.code, s.fn, s.at, fits); st != nil {
+	// A record may be larger than the struct its pointer has: a header followed by
+	// variable data.
+	starts := func(st *structType) bool { return !sized || int64(st.size) <= size }
+	if s.helper == asm.FnRingbufReserve {
+		if st := r.heldBy(s.code, s.fn, s.at, starts); st != nil {
 			return []*structType{st}, fmt.Sprintf("%s, whose result a %s * variable holds", call, st.name), nil
 		}
 	}
 	if (s.data.kind == mapValue || s.data.kind == ringRec) && s.data.n == 0 && s.data.origin > 0 {
-		if st := r.heldBy(s.code, s.data.originFn, s.data.origin-1, fits); st != nil {
+		if st := r.heldBy(s.code, s.data.originFn, s.data.origin-1, starts); st != nil {
 			return []*structType{st}, fmt.Sprintf("%s sends %s that a %s * variable holds", call, dataText(s.data), st.name), nil
 		}
 	}

@@ -73,3 +73,27 @@ int to_blobs(void *ctx)
 	bpf_perf_event_output(ctx, &blobs, BPF_F_CURRENT_CPU, m, 8 + (m->len & 63));
 	return 0;
 }
+
+/* hdrs: a header struct followed by variable data in one reserved record. */
+struct hdr {
+	u32 len;
+	u32 type;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} hdrs SEC(".maps");
+
+SEC("tracepoint/syscalls/sys_enter_getppid")
+int to_hdrs(void *ctx)
+{
+	struct hdr *h = bpf_ringbuf_reserve(&hdrs, sizeof(*h) + 32, 0);
+	if (!h)
+		return 0;
+	h->len = 32;
+	h->type = 2;
+	bpf_get_current_comm((char *)(h + 1), 16);
+	bpf_ringbuf_submit(h, 0);
+	return 0;
+}
