@@ -196,11 +196,16 @@ func TestSigsnoop(t *testing.T) {
 	}
 }
 
+// TestRawtp also covers SOURCE "-": the package arrives on standard input.
 func TestRawtp(t *testing.T) {
 	t.Parallel()
-	pkg := buildPackage(t, "rawtp")
+	pkg, err := os.Open(buildPackage(t, "rawtp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pkg.Close()
 	var kids children
-	r := startRun(t, 1, "-j", "--duration", runCap, pkg, "--targ_ppid", strconv.Itoa(self))
+	r := startRunStdin(t, pkg, 1, "-j", "--duration", runCap, "-", "--targ_ppid", strconv.Itoa(self))
 	ev := r.waitEvent(seenWithin, func() { kids.run(t, "/bin/true") },
 		func(ev event) bool { return kids.has(ev, "pid") })
 	pid, _ := ev.int("pid")

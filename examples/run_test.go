@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,6 +56,12 @@ type run struct {
 // Each run has a --duration cap in ARGS so a broken CLI cannot hang the test.
 func startRun(t *testing.T, progs int, args ...string) *run {
 	t.Helper()
+	return startRunStdin(t, nil, progs, args...)
+}
+
+// startRunStdin is startRun with stdin as nomia's standard input.
+func startRunStdin(t *testing.T, stdin io.Reader, progs int, args ...string) *run {
+	t.Helper()
 	r := &run{
 		t:      t,
 		cmd:    exec.Command(nomiaBin, append([]string{"run"}, args...)...),
@@ -63,7 +70,10 @@ func startRun(t *testing.T, progs int, args ...string) *run {
 		done:   make(chan struct{}),
 		progs:  progs,
 	}
-	r.cmd.Stderr = r.stderr
+	r.cmd.Stdin, r.cmd.Stderr = stdin, r.stderr
+	// A private mount namespace: the tracefs nomia mounts when it finds none
+	// goes away with it instead of outliving the test.
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
 	stdout, err := r.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
