@@ -36,6 +36,7 @@ func TestInfer(t *testing.T) {
 			"nets":  {"struct net_event", 24, "in send_net sends a stack variable"},
 			"loops": {"struct loop_event", 32, "bpf_ringbuf_reserve(loops, 32) in loop_once"},
 		}},
+		{"kernel_sized", map[string]want{"out64": {"struct rec64", 64, "64-byte structs used in on_write: struct rec64, struct trace_event_raw_sys_enter; preferred: not from vmlinux.h"}}},
 		{"weak", map[string]want{"weak_events": {"struct weak_event", 8, "bpf_ringbuf_reserve(weak_events, 8)"}}},
 		// Same-sized structs in scope and no telling names: only the location lists
 		// of the pointer variables decide.
@@ -211,4 +212,34 @@ int blob(void *ctx) {
 	if err == nil || err.Error() != msg {
 		t.Fatalf("got %v\nwant %s", err, msg)
 	}
+}
+
+func TestInferSkipsSilentSites(t *testing.T) {
+	// One site names the struct; the other sends untyped bytes of run-time length,
+	// which says nothing and must not block the answer.
+	obj := compileSource(t, `#include "common.h"
+struct mixed_event { u64 ts; u32 pid; u32 cpu; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __uint(key_size, 4); __uint(value_size, 256); } raw SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } mixed SEC(".maps");
+SEC("tracepoint/syscalls/sys_enter_getpid")
+int typed(void *ctx) {
+	struct mixed_event e = {};
+	e.ts = bpf_ktime_get_ns();
+	e.pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_ringbuf_output(&mixed, &e, sizeof(e), 0);
+	return 0;
+}
+SEC("tracepoint/syscalls/sys_enter_gettid")
+int untyped(void *ctx) {
+	u32 k = 0; char *b = bpf_map_lookup_elem(&raw, &k);
+	if (!b) return 0;
+	bpf_ringbuf_output(&mixed, b, bpf_get_prandom_u32() & 127, 0);
+	return 0;
+}
+`)
+	got, err := Infer(obj, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResults(t, got, map[string]want{"mixed": {"struct mixed_event", 16, "stack variable of type struct mixed_event (and 1 more call sites)"}})
 }

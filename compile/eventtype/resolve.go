@@ -1,6 +1,7 @@
 package eventtype
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -31,26 +32,32 @@ func (r *resolver) override(mapName, want string) (Result, error) {
 }
 
 // resolve combines what every site writing to one map says: the structs all sites
-// agree on, or, when they disagree, every struct any of them names.
+// agree on, or, when they disagree, every struct any of them names. A site that
+// says nothing (unknown data of unknown size) is skipped when another one speaks.
 func (r *resolver) resolve(mapName string, sites []site) (Result, error) {
 	var common, union []*structType
 	var evidence []string
-	for i, s := range sites {
+	var firstErr error
+	for _, s := range sites {
 		cands, why, err := r.candidates(mapName, s)
 		if err != nil {
-			return Result{}, err
+			firstErr = cmp.Or(firstErr, err)
+			continue
 		}
-		evidence = append(evidence, why)
 		for _, c := range cands {
 			if !slices.Contains(union, c) {
 				union = append(union, c)
 			}
 		}
-		if i == 0 {
+		if evidence == nil {
 			common = cands
-			continue
+		} else {
+			common = slices.DeleteFunc(slices.Clone(common), func(c *structType) bool { return !slices.Contains(cands, c) })
 		}
-		common = slices.DeleteFunc(slices.Clone(common), func(c *structType) bool { return !slices.Contains(cands, c) })
+		evidence = append(evidence, why)
+	}
+	if evidence == nil {
+		return Result{}, firstErr
 	}
 	cands := common
 	if len(cands) == 0 {
@@ -273,7 +280,7 @@ func prefer(cands []*structType, mapName string) ([]*structType, string) {
 		why  string
 		keep func(st *structType) bool
 	}{
-		{"not a kernel type", func(st *structType) bool { return !st.kernel }},
+		{"not from vmlinux.h", func(st *structType) bool { return !st.kernel }},
 		{"named like the map", func(st *structType) bool {
 			bare := strings.ToLower(strings.TrimPrefix(st.name, "struct "))
 			return len(mapLike) >= 2 && strings.Contains(bare, mapLike)
@@ -291,7 +298,10 @@ func prefer(cands []*structType, mapName string) ([]*structType, string) {
 			break
 		}
 	}
-	return cands, "chose the one " + strings.Join(why, ", ")
+	if len(why) == 0 {
+		return cands, ""
+	}
+	return cands, "preferred: " + strings.Join(why, ", ")
 }
 
 func roundUp8(n int64) int64 { return (n + 7) &^ 7 }
