@@ -268,8 +268,8 @@ func (x *debugIndex) collect(n *node, fs *funcScope, seen map[*structType]bool, 
 				continue
 			}
 			st, direct := x.structOf(t)
-			if st == nil {
-				continue
+			if st == nil || st.name == "" {
+				continue // an anonymous struct without typedef cannot be named in C
 			}
 			if !seen[st] {
 				seen[st] = true
