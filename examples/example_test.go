@@ -49,7 +49,7 @@ func Example_opensnoop() {
 	// trace_enter_openat: tracepoint/syscalls/sys_enter_openat
 	// trace_exit_openat: tracepoint/syscalls/sys_exit_openat
 	// --targ_pid (pid_t): Trace only this process id (0 = every process)
-	// --targ_uid (uid_t): Trace only this user id (-1 = every user)
+	// --targ_uid (uid_t): Trace only this user id (default: every user)
 	// --only_failed (bool): Report only failed opens
 	// event struct event, 288 bytes: pid uid ret flags comm fname
 }

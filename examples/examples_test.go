@@ -99,6 +99,37 @@ func TestOpensnoop(t *testing.T) {
 	r.stop()
 }
 
+// TestOpensnoopUID runs a child as nobody: --targ_uid picks it out, and its
+// open fails because the test's temp dir is private to root.
+func TestOpensnoopUID(t *testing.T) {
+	t.Parallel()
+	pkg := buildPackage(t, "opensnoop")
+	const nobody = 65534
+	private := filepath.Join(t.TempDir(), unique("private"))
+	var kids children
+	poke := func() {
+		cmd := exec.Command("cat", private)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting cat as uid %d: %v", nobody, err)
+		}
+		kids.add(cmd.Process.Pid)
+		cmd.Wait() // fails: cat cannot open the file
+	}
+	r := startRun(t, 2, "-j", "--duration", runCap, pkg, "--targ_uid", strconv.Itoa(nobody))
+	ev := r.waitEvent(seenWithin, poke, func(ev event) bool {
+		if !ev.is("uid", nobody) {
+			t.Errorf("--targ_uid %d let through an event of uid %v", nobody, ev["uid"])
+		}
+		return ev.str("fname") == private
+	})
+	if !kids.has(ev, "pid") {
+		t.Errorf("pid %v is not one of the cat processes the test started", ev["pid"])
+	}
+	expect(t, ev, map[string]any{"ret": -int(unix.EACCES), "comm": "cat"})
+	r.stop()
+}
+
 // TestOpensnoopTable checks the default table output and the only_failed
 // filter: the header is exact, a row carries the values, and the successful
 // open never shows up.

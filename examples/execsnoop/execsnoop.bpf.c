@@ -14,7 +14,7 @@
 #include <bpf/bpf_core_read.h>
 #include "execsnoop.h"
 
-/// Trace only this user id (-1 = every user)
+/// Trace only this user id (default: every user)
 const volatile uid_t targ_uid = -1;
 /// Trace only children of this process id (0 = every parent)
 const volatile pid_t targ_ppid = 0;

@@ -14,7 +14,7 @@
 
 /// Trace only this process id (0 = every process)
 const volatile pid_t targ_pid = 0;
-/// Trace only this user id (-1 = every user)
+/// Trace only this user id (default: every user)
 const volatile uid_t targ_uid = -1;
 /// Report only failed opens
 const volatile bool only_failed = false;
