@@ -50,7 +50,7 @@ func readDWARF(obj []byte) (*dwarf.Data, map[string][]byte, error) {
 	}
 	// DWARF 5 (clang's default) indexes strings, addresses and ranges through
 	// these sections; without them names read as empty.
-	for _, name := range []string{".debug_str_offsets", ".debug_addr", ".debug_line_str", ".debug_rnglists", ".debug_loclists"} {
+	for _, name := range []string{".debug_str_offsets", ".debug_addr", ".debug_line_str", ".debug_rnglists", ".debug_loclists", ".debug_ranges", ".debug_loc"} {
 		data, err := sec(name)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read %s: %w", name, err)

@@ -83,6 +83,19 @@ func checkResults(t *testing.T, got []Result, wants map[string]want) {
 	}
 }
 
+func TestInferDWARF4(t *testing.T) {
+	// -gdwarf-4 keeps location lists in .debug_loc instead of .debug_loclists.
+	got, err := Infer(fixture(t, "pointer_var", "-gdwarf-4"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResults(t, got, map[string]want{
+		"sink":  {"struct payload", 16, "whose result a struct payload * variable holds"},
+		"blobs": {"struct msg", 128, "that a struct msg * variable holds"},
+		"hdrs":  {"struct hdr", 8, "whose result a struct hdr * variable holds"},
+	})
+}
+
 func TestInferAmbiguous(t *testing.T) {
 	got, err := Infer(fixture(t, "ambiguous"), nil)
 	var amb *AmbiguousError

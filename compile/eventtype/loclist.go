@@ -26,11 +26,12 @@ const (
 )
 
 // locLists decodes the register ranges of variables, which debug/dwarf leaves
-// undecoded. Only the DWARF 5 form clang emits is handled (.debug_loclists indexed
-// through DW_AT_loclists_base); anything else yields no ranges, never an error that
-// stops inference.
+// undecoded. Handled: DWARF 5 as clang emits it (.debug_loclists indexed through
+// DW_AT_loclists_base) and DWARF 4's .debug_loc (-gdwarf-4). Anything else yields
+// no ranges, never an error that stops inference.
 type locLists struct {
-	loclists []byte
+	loclists []byte // DWARF 5
+	loc      []byte // DWARF 4 (-gdwarf-4)
 	addr     []byte
 }
 
@@ -82,10 +83,16 @@ func (l *locLists) registers(e *dwarf.Entry, cu cuBases) []regRange {
 		ranges, _ := l.decode(off, cu)
 		return ranges
 	case dwarf.ClassLocListPtr: // DW_FORM_sec_offset: the list's own offset
-		if off, ok := unsigned(f.Val); ok {
-			ranges, _ := l.decode(off, cu)
+		off, ok := unsigned(f.Val)
+		if !ok {
+			return nil
+		}
+		if l.loclists == nil && l.loc != nil {
+			ranges, _ := l.decode4(off, cu)
 			return ranges
 		}
+		ranges, _ := l.decode(off, cu)
+		return ranges
 	}
 	return nil
 }
@@ -138,6 +145,34 @@ func (l *locLists) decode(off uint64, cu cuBases) ([]regRange, error) {
 	return out, errTruncated
 }
 
+// decode4 reads one DWARF 4 .debug_loc list: address pairs relative to the base
+// address, a pair whose start is all ones setting a new base, (0, 0) ending it.
+func (l *locLists) decode4(off uint64, cu cuBases) ([]regRange, error) {
+	r := &byteReader{b: l.loc, at: off}
+	base := cu.low
+	var out []regRange
+	for range 1 << 16 {
+		lo, hi := r.u64(), r.u64()
+		switch {
+		case r.err != nil:
+			return out, r.err
+		case lo == 0 && hi == 0:
+			return out, nil
+		case lo == ^uint64(0):
+			base = hi
+			continue
+		}
+		expr := r.bytes(uint64(r.u16()))
+		if r.err != nil {
+			return out, r.err
+		}
+		if len(expr) == 1 && expr[0] >= 0x50 && expr[0] <= 0x5f {
+			out = append(out, regRange{base + lo, base + hi, int(expr[0] - 0x50)})
+		}
+	}
+	return out, errTruncated
+}
+
 // address reads entry idx of the CU's .debug_addr table. In a BPF object these
 // are section-relative, which is how instructions are addressed too.
 func (l *locLists) address(cu cuBases, idx uint64) uint64 {
@@ -168,6 +203,13 @@ func (r *byteReader) bytes(n uint64) []byte {
 func (r *byteReader) u8() byte {
 	if b := r.bytes(1); b != nil {
 		return b[0]
+	}
+	return 0
+}
+
+func (r *byteReader) u16() uint16 {
+	if b := r.bytes(2); b != nil {
+		return binary.LittleEndian.Uint16(b)
 	}
 	return 0
 }

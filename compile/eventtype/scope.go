@@ -57,7 +57,7 @@ type debugIndex struct {
 
 func newDebugIndex(d *dwarf.Data, raw map[string][]byte) (*debugIndex, error) {
 	x := &debugIndex{
-		locs:    &locLists{loclists: raw[".debug_loclists"], addr: raw[".debug_addr"]},
+		locs:    &locLists{loclists: raw[".debug_loclists"], loc: raw[".debug_loc"], addr: raw[".debug_addr"]},
 		nodes:   map[dwarf.Offset]*node{},
 		structs: map[dwarf.Offset]*structType{},
 		byName:  map[string]*structType{},
