@@ -311,19 +311,39 @@ func TestProfile(t *testing.T) {
 	r.stop()
 }
 
+// TestTasks reads the iterator's text: a header, then one line per process
+// (every thread with --threads), which must include this test's own.
 func TestTasks(t *testing.T) {
 	t.Parallel()
 	pkg := buildPackage(t, "tasks")
-	// An iterator prints once; nomia may exit before the programs can be
-	// counted, so the release check is left to the other tests (progs 0).
-	r := startRun(t, 0, "--duration", "3s", pkg)
-	header := r.waitLine(seenWithin, nil, func(line string) bool { return strings.Contains(line, "COMM") })
-	if got := strings.Fields(header); strings.Join(got, " ") != "PID TID COMM" {
-		t.Errorf("header %q, want PID TID COMM", header)
+	for _, threads := range []bool{false, true} {
+		t.Run(fmt.Sprintf("threads=%v", threads), func(t *testing.T) {
+			t.Parallel()
+			// An iterator prints once; nomia may exit before the programs can
+			// be counted, so the release check is left to the other tests.
+			r := startRun(t, 0, "--duration", "1s", pkg, fmt.Sprintf("--threads=%v", threads))
+			r.waitExit(seenWithin)
+			lines := r.output()
+			if len(lines) == 0 || strings.Join(strings.Fields(lines[0]), " ") != "PID TID COMM" {
+				t.Fatalf("first line is not the header PID TID COMM\n%s", r.transcript())
+			}
+			pid, comm := strconv.Itoa(self), selfComm(t)
+			var main, others int // lines for this process: its main thread, other threads
+			for _, line := range lines[1:] {
+				f := strings.Fields(line)
+				switch {
+				case len(f) != 3 || f[0] != pid:
+				case f[1] == pid && f[2] == comm:
+					main++
+				case f[2] == comm:
+					others++
+				}
+			}
+			// A Go test binary always runs several threads.
+			if main != 1 || (others > 0) != threads {
+				t.Errorf("--threads=%v: %d line(s) for this process's main thread, %d for other threads\n%s",
+					threads, main, others, r.transcript())
+			}
+		})
 	}
-	want := []string{strconv.Itoa(self), strconv.Itoa(self), selfComm(t)}
-	r.waitLine(seenWithin, nil, func(line string) bool {
-		return strings.Join(strings.Fields(line), " ") == strings.Join(want, " ")
-	})
-	r.waitExit(seenWithin)
 }

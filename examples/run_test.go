@@ -113,6 +113,13 @@ func (r *run) read(stdout interface{ Read([]byte) (int, error) }) {
 	close(r.done)
 }
 
+// output is every stdout line read so far (up to 10000).
+func (r *run) output() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.seen...)
+}
+
 // transcript is what nomia printed so far, for failure messages.
 func (r *run) transcript() string {
 	r.mu.Lock()
