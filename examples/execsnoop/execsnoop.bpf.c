@@ -21,7 +21,8 @@ const volatile pid_t targ_ppid = 0;
 /// Skip execs that failed
 const volatile bool ignore_failed = true;
 
-/* Scratch space: one zeroed event per CPU, reused by every entry. */
+/* Scratch space: one event per CPU, reused by every entry. Stale bytes past
+ * args_size are never sent, so it is not cleared between uses. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
