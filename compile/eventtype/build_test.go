@@ -25,11 +25,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// testClang is the compiler the fixtures are built with: NOMIA_TEST_CLANG (e.g.
+// clang-19) or clang.
+func testClang() string {
+	if c := os.Getenv("NOMIA_TEST_CLANG"); c != "" {
+		return c
+	}
+	return "clang"
+}
+
 // vmlinuxDir returns a directory with vmlinux.h, or skips the test saying what is
 // missing.
 func vmlinuxDir(t testing.TB) string {
 	t.Helper()
-	for _, tool := range []string{"clang", "bpftool"} {
+	for _, tool := range []string{testClang(), "bpftool"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed: needed to compile BPF fixtures", tool)
 		}
@@ -66,7 +75,7 @@ func compileBPF(t testing.TB, src string, extraFlags ...string) []byte {
 		"-I" + vmlinuxDir(t)}
 	args = append(args, extraFlags...)
 	args = append(args, "-I/usr/include/x86_64-linux-gnu", "-c", src, "-o", out)
-	cmd := exec.Command("clang", args...)
+	cmd := exec.Command(testClang(), args...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("clang %s: %v\n%s", src, err, msg)
 	}
@@ -93,7 +102,7 @@ func compileWithout(t testing.TB, name, drop string) []byte {
 			args = append(args, a)
 		}
 	}
-	if msg, err := exec.Command("clang", args...).CombinedOutput(); err != nil {
+	if msg, err := exec.Command(testClang(), args...).CombinedOutput(); err != nil {
 		t.Fatalf("clang: %v\n%s", err, msg)
 	}
 	obj, err := os.ReadFile(out)

@@ -8,7 +8,7 @@ import (
 // FuzzInfer feeds mutated BPF objects to Infer: whatever the bytes, it must return
 // results or an error, never panic.
 func FuzzInfer(f *testing.F) {
-	if _, err := exec.LookPath("clang"); err == nil {
+	if _, err := exec.LookPath(testClang()); err == nil {
 		for _, name := range []string{"reserve", "heap_varlen", "subprog"} {
 			f.Add(fixture(f, name))
 		}

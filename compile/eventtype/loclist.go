@@ -62,49 +62,94 @@ func unsigned(v any) (uint64, bool) {
 	return 0, false
 }
 
-// registers returns where a variable sits in registers over its lifetime.
-func (l *locLists) registers(e *dwarf.Entry, cu cuBases) []regRange {
+// location is one entry of a variable's location: expr holds for addresses
+// [lo, hi).
+type location struct {
+	lo, hi uint64
+	expr   []byte
+}
+
+// locations returns a variable's location entries: one covering everything for a
+// single expression, or the decoded list.
+func (l *locLists) locations(e *dwarf.Entry, cu cuBases) []location {
 	f := e.AttrField(dwarf.AttrLocation)
 	if f == nil {
 		return nil
 	}
+	var locs []location
 	switch f.Class {
 	case dwarf.ClassExprLoc: // one location for the whole scope
-		if loc, _ := f.Val.([]byte); len(loc) == 1 && loc[0] >= 0x50 && loc[0] <= 0x5f {
-			return []regRange{{0, ^uint64(0), int(loc[0] - 0x50)}}
-		}
+		expr, _ := f.Val.([]byte)
+		locs = []location{{0, ^uint64(0), expr}}
 	case dwarf.ClassLocList: // DW_FORM_loclistx: an index into the CU's offset table
 		idx, ok := unsigned(f.Val)
 		at := cu.listBase + 4*idx
 		if !ok || idx > uint64(len(l.loclists)) || at+4 > uint64(len(l.loclists)) {
 			return nil
 		}
-		off := cu.listBase + uint64(binary.LittleEndian.Uint32(l.loclists[at:]))
-		ranges, _ := l.decode(off, cu)
-		return ranges
+		locs, _ = l.decode(cu.listBase+uint64(binary.LittleEndian.Uint32(l.loclists[at:])), cu)
 	case dwarf.ClassLocListPtr: // DW_FORM_sec_offset: the list's own offset
 		off, ok := unsigned(f.Val)
-		if !ok {
-			return nil
+		switch {
+		case !ok:
+		case l.loclists == nil && l.loc != nil:
+			locs, _ = l.decode4(off, cu)
+		default:
+			locs, _ = l.decode(off, cu)
 		}
-		if l.loclists == nil && l.loc != nil {
-			ranges, _ := l.decode4(off, cu)
-			return ranges
-		}
-		ranges, _ := l.decode(off, cu)
-		return ranges
 	}
-	return nil
+	return locs
+}
+
+// registers returns where a variable sits whole in one register.
+func registers(locs []location) []regRange {
+	var out []regRange
+	for _, loc := range locs {
+		if len(loc.expr) == 1 && loc.expr[0] >= opReg0 && loc.expr[0] <= opReg0+15 {
+			out = append(out, regRange{loc.lo, loc.hi, int(loc.expr[0] - opReg0)})
+		}
+	}
+	return out
+}
+
+// DWARF expression operations that matter here.
+const (
+	opReg0   = 0x50 // DW_OP_reg0…reg15: the value is in a register
+	opBreg10 = 0x7a // DW_OP_breg10 N: memory at R10 + N
+	opFbreg  = 0x91 // DW_OP_fbreg N: memory at frame base + N (the frame base is R10)
+	opPiece  = 0x93 // DW_OP_piece: the expression describes part of the object
+)
+
+// frameOffset finds where a struct object starts in its stack frame. clang 14
+// writes DW_OP_fbreg N; clang 19 writes location lists whose pieces read
+// DW_OP_breg10 N. Both count N from the bottom of the frame.
+func frameOffset(locs []location) (int64, bool) {
+	for _, loc := range locs {
+		expr := loc.expr
+		if len(expr) < 2 || (expr[0] != opFbreg && expr[0] != opBreg10) {
+			continue
+		}
+		r := &byteReader{b: expr, at: 1}
+		n := r.sleb()
+		if r.err != nil {
+			continue
+		}
+		// The address itself (end) or its first piece; anything else, such as a
+		// dereference, does not describe the object in place.
+		if r.at == uint64(len(expr)) || expr[r.at] == opPiece {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 var errTruncated = errors.New("truncated location list")
 
-// decode reads one location list and keeps the entries that are a single
-// DW_OP_regN.
-func (l *locLists) decode(off uint64, cu cuBases) ([]regRange, error) {
+// decode reads one DWARF 5 location list.
+func (l *locLists) decode(off uint64, cu cuBases) ([]location, error) {
 	r := &byteReader{b: l.loclists, at: off}
 	base := cu.low
-	var out []regRange
+	var out []location
 	for range 1 << 16 {
 		kind := r.u8()
 		var lo, hi uint64
@@ -138,19 +183,17 @@ func (l *locLists) decode(off uint64, cu cuBases) ([]regRange, error) {
 		if r.err != nil {
 			return out, r.err
 		}
-		if len(expr) == 1 && expr[0] >= 0x50 && expr[0] <= 0x5f { // DW_OP_reg0…15
-			out = append(out, regRange{lo, hi, int(expr[0] - 0x50)})
-		}
+		out = append(out, location{lo, hi, expr})
 	}
 	return out, errTruncated
 }
 
 // decode4 reads one DWARF 4 .debug_loc list: address pairs relative to the base
 // address, a pair whose start is all ones setting a new base, (0, 0) ending it.
-func (l *locLists) decode4(off uint64, cu cuBases) ([]regRange, error) {
+func (l *locLists) decode4(off uint64, cu cuBases) ([]location, error) {
 	r := &byteReader{b: l.loc, at: off}
 	base := cu.low
-	var out []regRange
+	var out []location
 	for range 1 << 16 {
 		lo, hi := r.u64(), r.u64()
 		switch {
@@ -166,9 +209,7 @@ func (l *locLists) decode4(off uint64, cu cuBases) ([]regRange, error) {
 		if r.err != nil {
 			return out, r.err
 		}
-		if len(expr) == 1 && expr[0] >= 0x50 && expr[0] <= 0x5f {
-			out = append(out, regRange{base + lo, base + hi, int(expr[0] - 0x50)})
-		}
+		out = append(out, location{base + lo, base + hi, expr})
 	}
 	return out, errTruncated
 }
@@ -218,6 +259,25 @@ func (r *byteReader) u64() uint64 {
 	if b := r.bytes(8); b != nil {
 		return binary.LittleEndian.Uint64(b)
 	}
+	return 0
+}
+
+func (r *byteReader) sleb() int64 {
+	var v int64
+	for shift := uint(0); shift < 64; shift += 7 {
+		b := r.u8()
+		if r.err != nil {
+			return 0
+		}
+		v |= int64(b&0x7f) << shift
+		if b&0x80 == 0 {
+			if shift+7 < 64 && b&0x40 != 0 {
+				v |= -1 << (shift + 7)
+			}
+			return v
+		}
+	}
+	r.err = errTruncated
 	return 0
 }
 

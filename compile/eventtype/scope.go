@@ -275,12 +275,15 @@ func (x *debugIndex) collect(n *node, fs *funcScope, seen map[*structType]bool, 
 				seen[st] = true
 				fs.structs = append(fs.structs, st)
 			}
-			if !direct && fs.cu < len(x.bases) {
-				if regs := x.locs.registers(c.e, x.bases[fs.cu]); len(regs) > 0 {
+			var locs []location
+			if fs.cu < len(x.bases) {
+				locs = x.locs.locations(c.e, x.bases[fs.cu])
+			}
+			if !direct {
+				if regs := registers(locs); len(regs) > 0 {
 					fs.ptrs = append(fs.ptrs, ptrVar{st: st, regs: regs})
 				}
-			}
-			if off, ok := fbreg(c.e); ok && direct {
+			} else if off, ok := frameOffset(locs); ok {
 				fs.stack = append(fs.stack, stackVar{fbreg: off, st: st})
 				fs.extent = max(fs.extent, off+int64(st.size))
 			}
@@ -294,28 +297,4 @@ func (x *debugIndex) collect(n *node, fs *funcScope, seen map[*structType]bool, 
 			}
 		}
 	}
-}
-
-// fbreg decodes a location that is exactly DW_OP_fbreg N: a stack object.
-func fbreg(e *dwarf.Entry) (int64, bool) {
-	loc, ok := e.Val(dwarf.AttrLocation).([]byte)
-	if !ok || len(loc) < 2 || loc[0] != 0x91 { // DW_OP_fbreg
-		return 0, false
-	}
-	var v int64
-	var shift uint
-	for i, b := range loc[1:] {
-		v |= int64(b&0x7f) << shift
-		shift += 7
-		if b&0x80 == 0 {
-			if i != len(loc)-2 { // more operations follow: not a plain stack object
-				return 0, false
-			}
-			if shift < 64 && b&0x40 != 0 {
-				v |= -1 << shift
-			}
-			return v, true
-		}
-	}
-	return 0, false
 }
