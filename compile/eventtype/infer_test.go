@@ -37,6 +37,7 @@ func TestInfer(t *testing.T) {
 			"loops": {"struct loop_event", 32, "bpf_ringbuf_reserve(loops, 32) in loop_once"},
 		}},
 		{"kernel_sized", map[string]want{"out64": {"struct rec64", 64, "64-byte structs used in on_write: struct rec64, struct trace_event_raw_sys_enter; preferred: not from vmlinux.h"}}},
+		{"global_buf", map[string]want{"gout": {"struct gsample", 24, "bpf_ringbuf_output(gout, 24) in send_global sends global variable sample_g"}}},
 		{"weak", map[string]want{"weak_events": {"struct weak_event", 8, "bpf_ringbuf_reserve(weak_events, 8)"}}},
 		// Same-sized structs in scope and no telling names: only the location lists
 		// of the pointer variables decide.

@@ -135,6 +135,9 @@ func (a *analysis) step(c *code, i int, st *state, fn string, depth int, final b
 		switch {
 		case ins.OpCode == asm.LoadImmOp(asm.DWord) && ins.Src == asm.PseudoMapFD:
 			st.regs[ins.Dst] = value{kind: mapPtr, mapName: ins.Reference()}
+		case ins.OpCode == asm.LoadImmOp(asm.DWord) && ins.Src == asm.PseudoMapValue:
+			// The offset into the data section sits in the immediate's upper half.
+			st.regs[ins.Dst] = value{kind: globalPtr, mapName: ins.Reference(), n: int64(uint64(ins.Constant) >> 32)}
 		case ins.OpCode == asm.LoadImmOp(asm.DWord) && ins.Src == asm.R0:
 			st.regs[ins.Dst] = value{kind: constant, n: ins.Constant}
 		case ins.IsLoadOfFunctionPointer():

@@ -84,9 +84,9 @@ func (r *resolver) resolve(mapName string, sites []site) (Result, error) {
 
 // candidates lists the structs one site may send, strongest evidence first: a map
 // value whose BTF type is a struct; the pointer variable DWARF places in the
-// register holding a reserved record or looked-up value; a struct variable at the
-// data's stack address; then the structs of the record's size that the emitting
-// function uses, or failing that its compile unit.
+// register holding a reserved record or looked-up value; the struct-typed global
+// or stack variable at the data's address; then the structs of the record's size
+// that the emitting function uses, or failing that its compile unit.
 func (r *resolver) candidates(mapName string, s site) ([]*structType, string, error) {
 	call := fmt.Sprintf("%s(%s, %s) in %s", helperName(s.helper), mapName, sizeText(s.size), s.fn)
 	size, sized := s.size.n, s.size.kind == constant
@@ -108,6 +108,11 @@ func (r *resolver) candidates(mapName string, s site) ([]*structType, string, er
 	if (s.data.kind == mapValue || s.data.kind == ringRec) && s.data.n == 0 && s.data.origin > 0 {
 		if st := r.heldBy(s.code, s.data.originFn, s.data.origin-1, starts); st != nil {
 			return []*structType{st}, fmt.Sprintf("%s sends %s that a %s * variable holds", call, dataText(s.data), st.name), nil
+		}
+	}
+	if s.data.kind == globalPtr {
+		if name, st := r.globalStruct(s.data.mapName, s.data.n); st != nil && fits(st) {
+			return []*structType{st}, fmt.Sprintf("%s sends global variable %s", call, name), nil
 		}
 	}
 	if s.data.kind == stackPtr {
@@ -154,28 +159,48 @@ func (r *resolver) candidates(mapName string, s site) ([]*structType, string, er
 }
 
 // mapValueStruct is the struct a map's BTF declares as its value (the "heap" map
-// of libbpf-tools), found again in the DWARF by name when possible.
+// of libbpf-tools).
 func (r *resolver) mapValueStruct(name string) *structType {
-	m := r.spec.Maps[name]
-	if m == nil || m.Value == nil {
-		return nil
+	if m := r.spec.Maps[name]; m != nil && m.Value != nil {
+		return r.btfStruct(m.Value)
 	}
-	t := btf.UnderlyingType(m.Value)
-	s, ok := t.(*btf.Struct)
+	return nil
+}
+
+// btfStruct turns a BTF struct type (possibly behind typedefs and qualifiers)
+// into the DWARF struct of the same spelling and size, or one built from BTF
+// alone when DWARF lacks it.
+func (r *resolver) btfStruct(t btf.Type) *structType {
+	s, ok := btf.UnderlyingType(t).(*btf.Struct)
 	if !ok {
 		return nil
 	}
 	spelled := "struct " + s.Name
-	if s.Name == "" {
-		spelled = m.Value.TypeName()
+	if s.Name == "" { // a typedef of an anonymous struct
+		td, ok := btf.QualifiedType(t).(*btf.Typedef)
+		if !ok || td.Name == "" {
+			return nil
+		}
+		spelled = td.Name
 	}
 	if st := r.x.byName[spelled]; st != nil && st.size == int(s.Size) {
 		return st
 	}
-	if spelled == "struct " || spelled == "" {
-		return nil
-	}
 	return &structType{name: spelled, size: int(s.Size)}
+}
+
+// globalStruct finds the struct-typed global variable that starts at offset off of
+// a data section; globals keep their types in BTF.
+func (r *resolver) globalStruct(section string, off int64) (string, *structType) {
+	for name, v := range r.spec.Variables {
+		if v.SectionName != section || int64(v.Offset) != off || v.Type == nil {
+			continue
+		}
+		if st := r.btfStruct(v.Type.Type); st != nil {
+			return name, st
+		}
+	}
+	return "", nil
 }
 
 // stackStruct finds the struct variable of fn's frame that starts at stack offset
@@ -337,6 +362,8 @@ func dataText(v value) string {
 		return "stack data"
 	case mapValue:
 		return "a value of map " + v.mapName
+	case globalPtr:
+		return "global data in " + v.mapName
 	case unknown:
 		return "a record"
 	}

@@ -7,12 +7,13 @@ import "fmt"
 type kind uint8
 
 const (
-	unknown  kind = iota
-	constant      // a known scalar: n
-	stackPtr      // frame pointer of frame + n
-	mapPtr        // the map itself (ld_imm64 of a map): the argument of helpers
-	mapValue      // bpf_map_lookup_elem(mapName, …) + n
-	ringRec       // bpf_ringbuf_reserve(mapName, size) + n
+	unknown   kind = iota
+	constant       // a known scalar: n
+	stackPtr       // frame pointer of frame + n
+	mapPtr         // the map itself (ld_imm64 of a map): the argument of helpers
+	mapValue       // bpf_map_lookup_elem(mapName, …) + n
+	ringRec        // bpf_ringbuf_reserve(mapName, size) + n
+	globalPtr      // a global variable's section (mapName: ".bss", ".data", …) + n
 )
 
 // value is one abstract register or stack-slot content. It is comparable, so the
@@ -42,6 +43,8 @@ func (v value) String() string {
 		return fmt.Sprintf("value of %s%+d", v.mapName, v.n)
 	case ringRec:
 		return fmt.Sprintf("record of %s%+d", v.mapName, v.n)
+	case globalPtr:
+		return fmt.Sprintf("%s%+d", v.mapName, v.n)
 	}
 	return "?"
 }
