@@ -70,9 +70,13 @@ func printReport(w io.Writer, alone production, rows []result, d time.Duration, 
 		if !r.verified {
 			drops += " ¹"
 		}
-		fmt.Fprintf(w, "| %s | %.2f M | %s | %s | %s | %.3f µs | %s | %.2f× | %s | %s | %s | %s |\n",
-			r.name, r.rate()/1e6, ratio(r.rate(), bareRate), drops, orDash(r.reported),
-			float64(r.cpuPerEvent())/1e3, ratio(float64(r.cpuPerEvent()), bareCPU),
+		cpu, cpuRatio := "–", "–"
+		if r.cpu > 0 {
+			cpu = fmt.Sprintf("%.3f µs", float64(r.cpuPerEvent())/1e3)
+			cpuRatio = ratio(float64(r.cpuPerEvent()), bareCPU)
+		}
+		fmt.Fprintf(w, "| %s | %.2f M | %s | %s | %s | %s | %s | %.2f× | %s | %s | %s | %s |\n",
+			r.name, r.rate()/1e6, ratio(r.rate(), bareRate), drops, orDash(r.reported), cpu, cpuRatio,
 			slow, ratio(slow, bareSlow), durOrDash(r.attach), durOrDash(r.exit), rssOrDash(r.rssKiB))
 	}
 	fmt.Fprintln(w)
