@@ -215,7 +215,7 @@ func (r *resolver) stackStruct(fn string, off int64, fits func(*structType) bool
 	for _, frame := range []int64{roundUp8(-r.a.minDepth[fn]), roundUp8(fs.extent)} {
 		var found *structType
 		for _, v := range fs.stack {
-			if v.fbreg-frame == off && fits(v.st) {
+			if v.offset-frame == off && fits(v.st) {
 				if found != nil && found != v.st {
 					found = nil
 					break

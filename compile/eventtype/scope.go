@@ -16,8 +16,8 @@ type structType struct {
 
 // stackVar is a struct object living in a function's stack frame.
 type stackVar struct {
-	fbreg int64 // DW_OP_fbreg offset: from the bottom of the frame
-	st    *structType
+	offset int64 // from the bottom of the frame (DW_OP_fbreg or DW_OP_breg10)
+	st     *structType
 }
 
 // ptrVar is a pointer-to-struct variable with the registers it lives in.
@@ -33,7 +33,7 @@ type funcScope struct {
 	ptrs    []ptrVar      // pointer variables located in registers
 	structs []*structType // struct types of its variables and parameters, also through pointers
 	stack   []stackVar
-	extent  int64 // highest fbreg+size of its stack variables: a lower bound of the frame size
+	extent  int64 // highest offset+size of its stack variables: a lower bound of the frame size
 }
 
 // node is one DWARF entry with its children, so subtrees can be walked freely.
@@ -284,7 +284,7 @@ func (x *debugIndex) collect(n *node, fs *funcScope, seen map[*structType]bool, 
 					fs.ptrs = append(fs.ptrs, ptrVar{st: st, regs: regs})
 				}
 			} else if off, ok := frameOffset(locs); ok {
-				fs.stack = append(fs.stack, stackVar{fbreg: off, st: st})
+				fs.stack = append(fs.stack, stackVar{offset: off, st: st})
 				fs.extent = max(fs.extent, off+int64(st.size))
 			}
 		case dwarf.TagLexDwarfBlock:
