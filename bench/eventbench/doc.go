@@ -8,6 +8,8 @@
 // event and counts attempts and reserve failures in its evb_counts array. First the
 // producer runs with nothing attached (its natural rate), then once per consumer:
 //
+//	ceiling   no reader, a ring too big to fill: the cost of the tracepoint and
+//	          program alone, which bounds what any reader can receive
 //	bare      a cilium/ebpf ringbuf.Reader, one ReadInto per record
 //	events    nomia's events.Reader (batched, paced draining)
 //	nomia -j  `nomia run -j PACKAGE > /dev/null`, when a nomia binary is given
