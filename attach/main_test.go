@@ -9,10 +9,10 @@ import (
 
 	"github.com/cilium/ebpf"
 
-	"nomia.dev/nomia/attach/attachtest"
+	"nomia.dev/nomia/internal/bpftest"
 )
 
-func TestMain(m *testing.M) { os.Exit(attachtest.PrivateMounts(m)) }
+func TestMain(m *testing.M) { os.Exit(bpftest.PrivateMounts(m)) }
 
 // loadOne compiles testdata/src and loads only the program named prog (plus the
 // maps), with the given constants set. It returns the collection, the program
@@ -23,8 +23,8 @@ func loadOne(t *testing.T, src, prog string, consts map[string]any, defines ...s
 	if runtime.GOARCH != "amd64" {
 		t.Skip("test programs are written for x86_64 (syscall numbers, __TARGET_ARCH_x86)")
 	}
-	spec := attachtest.Compile(t, "testdata/"+src, defines...)
-	attachtest.NoLeaks(t, prog)
+	spec := bpftest.Compile(t, "testdata/"+src, defines...)
+	bpftest.NoLeaks(t, prog)
 	for name := range spec.Programs {
 		if name != prog {
 			delete(spec.Programs, name)

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"nomia.dev/nomia/attach/attachtest"
+	"nomia.dev/nomia/internal/bpftest"
 )
 
 // Slots of testdata/counters.bpf.c.
@@ -155,7 +155,7 @@ func TestIterTask(t *testing.T) {
 // process with its own mount namespace, where it unmounts every tracefs first.
 func TestEnsureTracefs(t *testing.T) {
 	if os.Getenv("NT_TRACEFS_CHILD") == "" {
-		attachtest.InChild(t, "TestEnsureTracefs", "NT_TRACEFS_CHILD=1")
+		bpftest.InChild(t, "TestEnsureTracefs", "NT_TRACEFS_CHILD=1")
 		return
 	}
 	if os.Geteuid() != 0 {

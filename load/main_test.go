@@ -7,10 +7,10 @@ import (
 
 	"github.com/cilium/ebpf"
 
-	"nomia.dev/nomia/attach/attachtest"
+	"nomia.dev/nomia/internal/bpftest"
 )
 
-func TestMain(m *testing.M) { os.Exit(attachtest.PrivateMounts(m)) }
+func TestMain(m *testing.M) { os.Exit(bpftest.PrivateMounts(m)) }
 
 // programNames are all programs of testdata/twins.bpf.c, for the leak check.
 var programNames = []string{"nt_btf_bad", "nt_raw", "nt_good_btf", "nt_good_raw", "nt_fentry", "nt_kprobe", "nt_tp", "nt_past", "nt_iter", "nt_raw_getpid"}
@@ -23,8 +23,8 @@ func twinsSpec(t *testing.T, keep ...string) *ebpf.CollectionSpec {
 	if runtime.GOARCH != "amd64" {
 		t.Skip("test programs are written for x86_64")
 	}
-	spec := attachtest.Compile(t, "testdata/twins.bpf.c")
-	attachtest.NoLeaks(t, programNames...)
+	spec := bpftest.Compile(t, "testdata/twins.bpf.c")
+	bpftest.NoLeaks(t, programNames...)
 	wanted := map[string]bool{}
 	for _, k := range keep {
 		wanted[k] = true

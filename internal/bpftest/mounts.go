@@ -1,0 +1,59 @@
+package bpftest
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// privateEnv marks a test binary already running in a private mount namespace.
+const privateEnv = "NOMIA_TEST_PRIVATE_MOUNTS"
+
+// PrivateMounts runs the package's tests in a private mount namespace, so that the
+// tracefs mounts, netns bind mounts and umounts they make stay invisible to the
+// rest of the machine and vanish with the test process. Use it from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(bpftest.PrivateMounts(m)) }
+//
+// Without root or unshare(1) the tests run in place.
+func PrivateMounts(m *testing.M) int {
+	unshare, err := exec.LookPath("unshare")
+	if os.Getenv(privateEnv) != "" || os.Geteuid() != 0 || err != nil {
+		return m.Run()
+	}
+	args := append([]string{"-m", "--propagation", "private", os.Args[0]}, os.Args[1:]...)
+	cmd := exec.Command(unshare, args...)
+	cmd.Env = append(os.Environ(), privateEnv+"=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		os.Stderr.WriteString("bpftest: " + err.Error() + "\n")
+		return 1
+	}
+	return 0
+}
+
+// InChild runs the single test named test of the current test binary in a fresh
+// process in its own private mount namespace, with env (e.g. "FLAG=1") added, and
+// fails t if it fails. The child starts with no cached state, which tests of
+// process-wide, once-only set-up need.
+func InChild(t *testing.T, test string, env ...string) string {
+	t.Helper()
+	unshare := lookTool(t, "unshare")
+	cmd := exec.Command(unshare, "-m", "--propagation", "private", os.Args[0], "-test.run=^"+test+"$", "-test.v", "-test.count=1")
+	cmd.Env = append(append(os.Environ(), privateEnv+"=1"), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s in a child process: %v\n%s", test, err, out)
+	}
+	if strings.Contains(string(out), "--- SKIP") {
+		t.Skipf("%s skipped in the child:\n%s", test, out)
+	}
+	return string(out)
+}
