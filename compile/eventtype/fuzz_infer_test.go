@@ -3,12 +3,14 @@ package eventtype
 import (
 	"os/exec"
 	"testing"
+
+	"nomia.dev/nomia/internal/bpftest"
 )
 
 // FuzzInfer feeds mutated BPF objects to Infer: whatever the bytes, it must return
 // results or an error, never panic.
 func FuzzInfer(f *testing.F) {
-	if _, err := exec.LookPath(testClang()); err == nil {
+	if _, err := exec.LookPath(bpftest.Clang()); err == nil {
 		for _, name := range []string{"reserve", "heap_varlen", "subprog"} {
 			f.Add(fixture(f, name))
 		}
