@@ -4,47 +4,13 @@ import (
 	"bytes"
 	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/cilium/ebpf"
 	"github.com/spf13/pflag"
-)
 
-// buildObject compiles testdata/NAME.bpf.c against a vmlinux.h generated
-// from the running kernel into a temporary directory.
-func buildObject(t *testing.T, name string) *ebpf.CollectionSpec {
-	t.Helper()
-	for _, tool := range []string{"clang", "bpftool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: needed to build the test object", tool)
-		}
-	}
-	const vmlinux = "/sys/kernel/btf/vmlinux"
-	if _, err := os.Stat(vmlinux); err != nil {
-		t.Skipf("no kernel BTF at %s", vmlinux)
-	}
-	dir := t.TempDir()
-	header, err := exec.Command("bpftool", "btf", "dump", "file", vmlinux, "format", "c").Output()
-	if err != nil {
-		t.Fatalf("bpftool btf dump: %v", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "vmlinux.h"), header, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	obj := filepath.Join(dir, name+".o")
-	out, err := exec.Command("clang", "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86",
-		"-I"+dir, "-c", filepath.Join("testdata", name+".bpf.c"), "-o", obj).CombinedOutput()
-	if err != nil {
-		t.Fatalf("clang: %v\n%s", err, out)
-	}
-	spec, err := ebpf.LoadCollectionSpec(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
+	"nomia.dev/nomia/internal/bpftest"
+)
 
 // TestKernel sets globals of several types through flags, loads the object
 // into the kernel, runs it once and reads back what the program saw.
@@ -52,7 +18,7 @@ func TestKernel(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("loading BPF programs needs root")
 	}
-	spec := buildObject(t, "globals")
+	spec := bpftest.Compile(t, "testdata/globals.bpf.c")
 
 	vars, err := List(spec, nil)
 	if err != nil {
