@@ -1,26 +1,20 @@
 package decode
 
 import (
+	"bytes"
 	"math"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
+
+	"nomia.dev/nomia/internal/bpftest"
 )
 
 // TestClangBTF decodes struct event of testdata/event.c as clang describes it in a
 // BPF object, the way the runner meets event types.
 func TestClangBTF(t *testing.T) {
-	clang, err := exec.LookPath("clang")
-	if err != nil {
-		t.Skip("clang not installed: cannot build testdata/event.c")
-	}
-	obj := filepath.Join(t.TempDir(), "event.o")
-	if out, err := exec.Command(clang, "-target", "bpf", "-g", "-O2", "-c", "testdata/event.c", "-o", obj).CombinedOutput(); err != nil {
-		t.Fatalf("clang: %v\n%s", err, out)
-	}
-	spec, err := btf.LoadSpec(obj)
+	obj := bpftest.Object(t, "testdata/event.c", bpftest.Options{})
+	spec, err := btf.LoadSpecFromReader(bytes.NewReader(obj))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -15,6 +13,8 @@ import (
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
+
+	"nomia.dev/nomia/internal/bpftest"
 )
 
 // TestKernelRingBuffer decodes records that a tracepoint program writes into a ring
@@ -23,24 +23,9 @@ func TestKernelRingBuffer(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to load BPF programs")
 	}
-	clang, err := exec.LookPath("clang")
-	if err != nil {
-		t.Skip("clang not installed: cannot build testdata/ringbuf.c")
-	}
-	obj := filepath.Join(t.TempDir(), "ringbuf.o")
-	// Debian keeps asm/types.h under the multiarch directory.
-	multiarch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH] + "-linux-gnu"
-	cmd := exec.Command(clang, "-target", "bpf", "-g", "-O2", "-I/usr/include/"+multiarch,
-		"-c", "testdata/ringbuf.c", "-o", obj)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("cannot build testdata/ringbuf.c (libbpf headers missing?): %v\n%s", err, out)
-	}
+	spec := bpftest.Compile(t, "testdata/ringbuf.c")
 	ensureTracefs(t)
 
-	spec, err := ebpf.LoadCollectionSpec(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
 	d, err := New(findStruct(t, spec, "event"))
 	if err != nil {
 		t.Fatal(err)
