@@ -6,30 +6,16 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"nomia.dev/nomia/internal/bpftest"
 )
 
 // minimalObject compiles testdata/minimal.bpf.c, the smallest real BPF object.
 func minimalObject(t testing.TB) []byte {
 	t.Helper()
-	clang, err := exec.LookPath("clang")
-	if err != nil {
-		t.Skip("clang not installed: apt-get install clang")
-	}
-	out := filepath.Join(t.TempDir(), "minimal.o")
-	cmd := exec.Command(clang, "-O2", "-g", "-target", "bpf", "-I/usr/include/x86_64-linux-gnu",
-		"-c", "testdata/minimal.bpf.c", "-o", out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("clang: %v\n%s", err, msg)
-	}
-	obj, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return obj
+	return bpftest.Object(t, "testdata/minimal.bpf.c", bpftest.Options{})
 }
 
 func envelopeJSON(t testing.TB, obj []byte, size int, meta string) []byte {
