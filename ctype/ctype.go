@@ -19,11 +19,12 @@ func Name(t btf.Type) string {
 }
 
 // split separates an array's element spelling from its dimensions so nested arrays
-// print as C declares them (int[2][3], not int[3][2]).
+// print as C declares them (int[2][3], not int[3][2]). btf.QualifiedType drops
+// qualifiers but stops at typedefs, whose names are what users wrote.
 func split(t btf.Type) (string, string) {
 	var dims strings.Builder
 	for {
-		t = skipQualifiers(t)
+		t = btf.QualifiedType(t)
 		a, ok := t.(*btf.Array)
 		if !ok {
 			break
@@ -34,27 +35,8 @@ func split(t btf.Type) (string, string) {
 	return base(t), dims.String()
 }
 
-// skipQualifiers drops const/volatile/restrict/type tags but stops at typedefs,
-// whose names are what users wrote.
-func skipQualifiers(t btf.Type) btf.Type {
-	for {
-		switch q := t.(type) {
-		case *btf.Const:
-			t = q.Type
-		case *btf.Volatile:
-			t = q.Type
-		case *btf.Restrict:
-			t = q.Type
-		case *btf.TypeTag:
-			t = q.Type
-		default:
-			return t
-		}
-	}
-}
-
 func base(t btf.Type) string {
-	switch v := skipQualifiers(t).(type) {
+	switch v := btf.QualifiedType(t).(type) {
 	case *btf.Typedef:
 		return v.Name
 	case *btf.Int:
