@@ -33,7 +33,7 @@ func (c *compiler) members(ms []btf.Member, base, depth int, top bool) error {
 		bitOff := base*8 + int(m.Offset)
 		if m.Name == "" {
 			var inner []btf.Member
-			switch u := skipTypedefs(m.Type).(type) {
+			switch u := btf.UnderlyingType(m.Type).(type) {
 			case *btf.Struct:
 				inner = u.Members
 			case *btf.Union:
@@ -94,7 +94,7 @@ func (c *compiler) value(t btf.Type, bitOff, bitSize, depth int, last bool) erro
 	c.d.ops = append(c.d.ops, op{off: bitOff / 8})
 	o := op{off: bitOff / 8}
 	var children func() error
-	switch v := skipTypedefs(t).(type) {
+	switch v := btf.UnderlyingType(t).(type) {
 	case *btf.Int:
 		if err := scalarInt(&o, v); err != nil {
 			return err
@@ -271,7 +271,7 @@ func mask(bits int) uint64 {
 // typedefs, is a one-byte integer that BTF marks Char or that is named like C's
 // character types.
 func isChar(t btf.Type) bool {
-	i, ok := skipQualifiers(t).(*btf.Int)
+	i, ok := btf.QualifiedType(t).(*btf.Int)
 	if !ok || i.Size != 1 {
 		return false
 	}
@@ -283,36 +283,4 @@ func isChar(t btf.Type) bool {
 		return true
 	}
 	return false
-}
-
-// skipQualifiers follows const, volatile, restrict and type tags.
-func skipQualifiers(t btf.Type) btf.Type {
-	for range maxDepth {
-		switch v := t.(type) {
-		case *btf.Const:
-			t = v.Type
-		case *btf.Volatile:
-			t = v.Type
-		case *btf.Restrict:
-			t = v.Type
-		case *btf.TypeTag:
-			t = v.Type
-		default:
-			return t
-		}
-	}
-	return t
-}
-
-// skipTypedefs follows typedefs and qualifiers to the type that gives t its layout.
-func skipTypedefs(t btf.Type) btf.Type {
-	for range maxDepth {
-		t = skipQualifiers(t)
-		td, ok := t.(*btf.Typedef)
-		if !ok {
-			return t
-		}
-		t = td.Type
-	}
-	return t
 }

@@ -42,7 +42,7 @@ func New(t btf.Type) (*Decoder, error) {
 	}
 	d := &Decoder{name: typeName(t), size: size}
 	c := compiler{d: d}
-	switch u := skipTypedefs(t).(type) {
+	switch u := btf.UnderlyingType(t).(type) {
 	case *btf.Struct:
 		err = c.members(u.Members, 0, 0, true)
 	case *btf.Union:
@@ -74,7 +74,7 @@ func typeName(t btf.Type) string {
 		if n := t.TypeName(); n != "" {
 			return n
 		}
-		next := skipQualifiers(t)
+		next := btf.QualifiedType(t)
 		if next == t {
 			break
 		}
