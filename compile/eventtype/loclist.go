@@ -262,37 +262,34 @@ func (r *byteReader) u64() uint64 {
 	return 0
 }
 
+// sleb reads a signed LEB128 number: its last byte's bit 6 is the sign.
 func (r *byteReader) sleb() int64 {
-	var v int64
-	for shift := uint(0); shift < 64; shift += 7 {
-		b := r.u8()
-		if r.err != nil {
-			return 0
-		}
-		v |= int64(b&0x7f) << shift
-		if b&0x80 == 0 {
-			if shift+7 < 64 && b&0x40 != 0 {
-				v |= -1 << (shift + 7)
-			}
-			return v
-		}
+	v, bits, last := r.leb()
+	if bits < 64 && last&0x40 != 0 {
+		v |= ^uint64(0) << bits
 	}
-	r.err = errTruncated
-	return 0
+	return int64(v)
 }
 
+// uleb reads an unsigned LEB128 number.
 func (r *byteReader) uleb() uint64 {
-	var v uint64
+	v, _, _ := r.leb()
+	return v
+}
+
+// leb reads the 7-bit groups of a LEB128 number, returning them unextended with
+// the number of bits read and the last byte; on error all are zero.
+func (r *byteReader) leb() (v uint64, bits uint, last byte) {
 	for shift := uint(0); shift < 64; shift += 7 {
 		b := r.u8()
 		if r.err != nil {
-			return 0
+			return 0, 0, 0
 		}
 		v |= uint64(b&0x7f) << shift
 		if b&0x80 == 0 {
-			return v
+			return v, shift + 7, b
 		}
 	}
 	r.err = errTruncated
-	return 0
+	return 0, 0, 0
 }
