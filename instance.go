@@ -26,6 +26,9 @@ type Options struct {
 	Notes io.Writer
 	// Events tunes the buffer readers.
 	Events events.Options
+	// RingBufSize is the least size of every ring buffer, in bytes (a power of
+	// two); 0 means DefaultRingBufSize. Rings already larger keep their size.
+	RingBufSize uint32
 }
 
 // Instance is one package on its way through the kernel: created from a package,
@@ -96,6 +99,9 @@ func (i *Instance) Start(opts Options) error {
 		opts.Notes = os.Stderr
 	}
 	if err := i.values.Apply(i.spec); err != nil {
+		return err
+	}
+	if err := growRingBuffers(i.spec, opts.RingBufSize); err != nil {
 		return err
 	}
 	running, err := load.Start(i.spec, load.Options{Target: opts.Target, Notes: opts.Notes})

@@ -25,6 +25,7 @@ type runFlags struct {
 	json     bool
 	duration time.Duration
 	target   attach.Target
+	ringSize byteSize
 }
 
 func newRunCmd() *cobra.Command {
@@ -53,6 +54,7 @@ to the program: each of its globals is a flag. 'nomia run SOURCE --help' lists t
 	fs.IntVar(&rf.target.PID, "pid", 0, "uprobes: trace only this process")
 	fs.StringVar(&rf.target.Binary, "binary", "", "uprobes: binary or library whose section names no path")
 	fs.Uint64Var(&rf.target.Freq, "freq", 0, "perf_event programs: samples per second per CPU (default 49)")
+	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 4M)")
 	rf.build.register(fs)
 	return cmd
 }
@@ -76,7 +78,7 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err := parseProgramFlags(cmd, inst, src, progArgs); err != nil {
 		return err
 	}
-	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr()}); err != nil {
+	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), RingBufSize: uint32(rf.ringSize)}); err != nil {
 		return err
 	}
 	defer inst.Close()
