@@ -114,7 +114,7 @@ func (b *builder) keepEventTypes(ctx context.Context, obj []byte, results []even
 	if len(missing) == 0 {
 		return obj, nil
 	}
-	b.log("event types not in BTF (only locals use them): compiling again with %s* globals", dummyPrefix)
+	b.log("event types not in BTF (only locals use them): compiling again with %s* globals", bpfpkg.DummyPrefix)
 	wrapper := filepath.Join(b.tmp, "nomia_wrapper.bpf.c")
 	if err := os.WriteFile(wrapper, []byte(wrapperSource(b.absSrc, missing)), 0o600); err != nil {
 		return nil, fmt.Errorf("compile: cannot write %s (%v)", wrapper, oneLine(err.Error()))

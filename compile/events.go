@@ -78,7 +78,7 @@ func wrapperSource(absSrc string, missing []eventtype.Result) string {
 	fmt.Fprintf(&b, "#include %q\n\n", absSrc)
 	b.WriteString("/* Added by nomia build: keep event types in BTF. */\n")
 	for _, r := range missing {
-		fmt.Fprintf(&b, "%s *%s_%s __attribute__((section(%q), unused));\n", strings.TrimSpace(r.Struct), dummyPrefix, r.Map, keepSection)
+		fmt.Fprintf(&b, "%s *%s_%s __attribute__((section(%q), unused));\n", strings.TrimSpace(r.Struct), bpfpkg.DummyPrefix, r.Map, keepSection)
 	}
 	return b.String()
 }

@@ -15,10 +15,6 @@ import (
 	"nomia.dev/nomia/ctype"
 )
 
-// dummyPrefix marks globals that only exist to keep a type in BTF; eunomia-bpf
-// hides them, and so do we.
-const dummyPrefix = "__eunomia_dummy"
-
 // objectInfo is what the metadata is written from: the parsed object plus
 // the ELF facts cilium/ebpf does not keep (section and symbol order).
 type objectInfo struct {
@@ -83,7 +79,7 @@ func (o *objectInfo) maps(objName string) []bpfpkg.Map {
 	for name := range o.spec.Maps {
 		switch {
 		case listed[name]:
-		case isDataSection(name) || name == ".kconfig":
+		case bpfpkg.IsDataSection(name) || name == ".kconfig":
 			data = append(data, name)
 		default:
 			rest = append(rest, name)
@@ -105,7 +101,7 @@ func (o *objectInfo) maps(objName string) []bpfpkg.Map {
 func (o *objectInfo) dataSections(docs map[string][]string) []bpfpkg.DataSection {
 	bySection := map[string][]*ebpf.VariableSpec{}
 	for _, v := range o.spec.Variables {
-		if strings.HasPrefix(v.Name, dummyPrefix) || v.Type == nil || !isDataSection(v.SectionName) {
+		if strings.HasPrefix(v.Name, bpfpkg.DummyPrefix) || v.Type == nil || !bpfpkg.IsDataSection(v.SectionName) {
 			continue
 		}
 		bySection[v.SectionName] = append(bySection[v.SectionName], v)
@@ -126,11 +122,6 @@ func (o *objectInfo) dataSections(docs map[string][]string) []bpfpkg.DataSection
 	}
 	slices.SortFunc(sections, func(a, b bpfpkg.DataSection) int { return cmp.Compare(o.order[a.Name], o.order[b.Name]) })
 	return sections
-}
-
-func isDataSection(name string) bool {
-	return name == ".bss" || name == ".data" || name == ".rodata" ||
-		strings.HasPrefix(name, ".data.") || strings.HasPrefix(name, ".rodata.")
 }
 
 // internalMapName is libbpf's name for a global-data map, which eunomia-bpf

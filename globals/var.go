@@ -52,7 +52,7 @@ func List(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta) ([]Var, error) {
 	var specs []*ebpf.VariableSpec
 	for _, vs := range spec.Variables {
 		if sectionRank(vs.SectionName) < 0 || vs.Type == nil || vs.Type.Type == nil ||
-			strings.HasPrefix(vs.Name, "__eunomia_dummy") {
+			strings.HasPrefix(vs.Name, bpfpkg.DummyPrefix) {
 			continue
 		}
 		specs = append(specs, vs)
@@ -121,8 +121,11 @@ func textForm(t btf.Type) error {
 // (constants first) and returns -1 for sections that are not user globals,
 // such as .kconfig, which the loader fills in.
 func sectionRank(section string) int {
+	if !bpfpkg.IsDataSection(section) {
+		return -1
+	}
 	for i, prefix := range []string{".rodata", ".data", ".bss"} {
-		if section == prefix || strings.HasPrefix(section, prefix+".") {
+		if strings.HasPrefix(section, prefix) {
 			return i
 		}
 	}
