@@ -11,7 +11,7 @@ import (
 // their rings for their own user space; at high event rates a 256 KiB ring (which
 // holds only 31 of opensnoop's 8 KiB records) fills between two reads and the
 // kernel drops records without telling anyone. Raising the size costs memory only.
-const DefaultRingBufSize = 4 << 20
+const DefaultRingBufSize = 2 << 20
 
 // growRingBuffers raises every ring buffer of spec to at least size bytes; it never
 // shrinks one, since a program may rely on its ring being larger.

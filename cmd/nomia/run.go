@@ -54,7 +54,7 @@ to the program: each of its globals is a flag. 'nomia run SOURCE --help' lists t
 	fs.IntVar(&rf.target.PID, "pid", 0, "uprobes: trace only this process")
 	fs.StringVar(&rf.target.Binary, "binary", "", "uprobes: binary or library whose section names no path")
 	fs.Uint64Var(&rf.target.Freq, "freq", 0, "perf_event programs: samples per second per CPU (default 49)")
-	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 4M)")
+	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 2M)")
 	rf.build.register(fs)
 	return cmd
 }
