@@ -40,7 +40,13 @@ func loadReason(h attach.Hook, err error) string {
 	case errors.Is(err, ebpf.ErrNotSupported):
 		return "this kernel does not support it: " + bare(err)
 	}
-	return "the kernel refused to load it: " + bare(err)
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		return "the kernel refused to load it: " + bare(err)
+	}
+	// No errno: the loader itself could not prepare the program (kconfig, CO-RE
+	// relocation against this kernel's BTF, …), the kernel never saw it.
+	return "it cannot be loaded on this kernel: " + bare(err)
 }
 
 // omitted matches cilium/ebpf's count of verifier log lines it left out, which

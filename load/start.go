@@ -71,6 +71,7 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	if err != nil {
 		return nil, err
 	}
+	plainKconfig(spec)
 	failures := map[*flavour]failure{}
 	coll, err := pl.load(spec, failures, opts.Collection)
 	if err != nil {
