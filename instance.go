@@ -19,7 +19,9 @@ import (
 
 // Options configure how an instance attaches and reads.
 type Options struct {
-	// Target holds run-time attach targets (interface, cgroup, pid, binary, frequency).
+	// Target holds run-time attach targets (interface, cgroup, pid, binary,
+	// frequency). Without an interface, the one the package names for its xdp or
+	// tc programs is used, else lo.
 	Target attach.Target
 	// Notes receives one-line notes, e.g. which twin program was chosen.
 	// Nil means os.Stderr.
@@ -103,6 +105,9 @@ func (i *Instance) Start(opts Options) error {
 	}
 	if err := growRingBuffers(i.spec, opts.RingBufSize); err != nil {
 		return err
+	}
+	if opts.Target.Iface == "" {
+		opts.Target.Iface = packageIface(&i.pkg.Meta.Skel)
 	}
 	running, err := load.Start(i.spec, load.Options{Target: opts.Target, Notes: opts.Notes})
 	if err != nil {
