@@ -3,6 +3,7 @@ package load
 import (
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
@@ -32,8 +33,10 @@ func failingProgram(err error, s *ebpf.CollectionSpec) string {
 func loadReason(h attach.Hook, err error) string {
 	var ve *ebpf.VerifierError
 	switch {
-	case h.UsesTrampoline() && errors.Is(err, unix.EPERM):
+	case h.UsesTrampoline() && errors.Is(err, unix.EPERM) && os.Geteuid() == 0:
 		return fmt.Sprintf("%v: %v", attach.ErrTrampolinesRefused, unix.EPERM)
+	case errors.Is(err, unix.EPERM) && os.Geteuid() != 0:
+		return needRoot
 	case errors.As(err, &ve):
 		msg := omitted.ReplaceAllString(oneLine(ve), "")
 		return "the verifier rejected it: " + strings.TrimPrefix(msg, "load program: ")
@@ -48,6 +51,22 @@ func loadReason(h attach.Hook, err error) string {
 	// relocation against this kernel's BTF, …), the kernel never saw it.
 	return "it cannot be loaded on this kernel: " + bare(err)
 }
+
+// needRoot explains EPERM for users who are not root. cilium/ebpf blames
+// RLIMIT_MEMLOCK, which kernels since 5.11 no longer use for BPF memory.
+const needRoot = "operation not permitted: loading eBPF needs root (or CAP_BPF with CAP_PERFMON and CAP_NET_ADMIN): run nomia as root"
+
+// collectionReason explains a load failure that names no program (a map, BTF).
+func collectionReason(err error) string {
+	if errors.Is(err, unix.EPERM) && os.Geteuid() != 0 {
+		return needRoot
+	}
+	return memlockHint.ReplaceAllString(oneLine(err), "")
+}
+
+// memlockHint matches cilium/ebpf's advice to raise RLIMIT_MEMLOCK, which is
+// wrong on kernels that account BPF memory to cgroups (5.11 and later).
+var memlockHint = regexp.MustCompile(` \(MEMLOCK may be too low, consider rlimit\.RemoveMemlock\)`)
 
 // omitted matches cilium/ebpf's count of verifier log lines it left out, which
 // means nothing to a user who cannot see the log.

@@ -103,7 +103,7 @@ func (pl *plan) load(spec *ebpf.CollectionSpec, failures map[*flavour]failure, c
 		}
 		name := failingProgram(err, s)
 		if name == "" {
-			return nil, fmt.Errorf("load: %s", oneLine(err))
+			return nil, fmt.Errorf("load: %s", collectionReason(err))
 		}
 		f := pl.flavour[name]
 		f.dead = true
