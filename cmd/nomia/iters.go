@@ -28,3 +28,10 @@ func printIters(w io.Writer, inst *nomia.Instance) error {
 	}
 	return nil
 }
+
+// onlyIters reports whether every attached program is an iterator and no map
+// delivers events, so that the run is complete once the iterators were read.
+func onlyIters(inst *nomia.Instance) bool {
+	r := inst.Running()
+	return len(inst.EventMaps()) == 0 && len(r.Iters()) == len(r.Attached)
+}

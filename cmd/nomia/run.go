@@ -92,6 +92,10 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err := printIters(cmd.OutOrStdout(), inst); err != nil {
 		return err
 	}
+	if onlyIters(inst) {
+		// Iterators have said all they have to say; nothing else will come.
+		return inst.Close()
+	}
 	runErr := inst.Run(ctx, func(ev nomia.Event) {
 		if err := w.Write(output.Event{Map: ev.Map, Decoder: ev.Decoder, Time: ev.Time, Data: ev.Data}); err != nil {
 			stop() // the reader of our output went away: stop cleanly
