@@ -16,5 +16,5 @@
 //	defer inst.Close()
 //	err = inst.Run(ctx, func(ev nomia.Event) {
 //		fmt.Printf("%s\n", ev.AppendJSON(nil))
-//	})
+//	}, nil)
 package nomia
