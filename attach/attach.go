@@ -108,11 +108,6 @@ func explain(h Hook) func(link.Link, error) (Attachment, error) {
 	}
 }
 
-// closerFunc adapts a function to Attachment.
-type closerFunc func() error
-
-func (f closerFunc) Close() error { return f() }
-
 // readAll is io.ReadAll with the reader closed afterwards.
 func readAll(rc io.ReadCloser, err error) ([]byte, error) {
 	if err != nil {

@@ -135,7 +135,9 @@ func socketFilter(p *ebpf.Program, t Target) (Attachment, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("cannot bind a packet socket to %s: %v", name, err)
 	}
-	return closerFunc(func() error { return unix.Close(fd) }), nil
+	// An *os.File, unlike the bare descriptor, knows it was closed: a second
+	// Close must not close whatever file reuses the number by then.
+	return os.NewFile(uintptr(fd), "packet socket"), nil
 }
 
 // htons converts a 16-bit value to network byte order.

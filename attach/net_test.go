@@ -209,3 +209,28 @@ func TestCgroupSkb(t *testing.T) {
 		t.Errorf("cgroup_skb counted %d packets, want the 3 sent from the cgroup", got)
 	}
 }
+
+// Closing a socket filter twice must not close whatever file took over the
+// socket's descriptor number after the first Close.
+func TestSocketFilterCloseTwice(t *testing.T) {
+	_, p, ps, _ := loadNet(t, "nt_socket")
+	a := mustAttach(t, p, ps, Target{})
+	closeErr(t, a)
+	// The kernel hands out the lowest free descriptors, so one of these reuses
+	// the socket's number.
+	var files []*os.File
+	for range 64 {
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		files = append(files, f)
+	}
+	a.Close()
+	for _, f := range files {
+		if _, err := f.Stat(); err != nil {
+			t.Fatalf("a second Close of the attachment closed an unrelated file: %v", err)
+		}
+	}
+}
