@@ -99,8 +99,9 @@ type builder struct {
 }
 
 func (b *builder) compile(ctx context.Context, file, out string) ([]byte, error) {
-	args := b.tc.clangArgs(file, filepath.Join(b.tmp, out), filepath.Dir(b.absSrc), b.vmlinuxDir, b.opts)
-	return b.tc.runClang(ctx, args, b.opts.Source, b.log)
+	out = filepath.Join(b.tmp, out)
+	args := b.tc.clangArgs(file, out, filepath.Dir(b.absSrc), b.vmlinuxDir, b.opts)
+	return b.tc.runClang(ctx, args, out, b.opts.Source, b.log)
 }
 
 // keepEventTypes recompiles through a wrapper when an event struct is missing

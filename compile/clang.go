@@ -3,6 +3,7 @@ package compile
 import (
 	"bytes"
 	"context"
+	"debug/elf"
 	"errors"
 	"fmt"
 	"os"
@@ -31,9 +32,10 @@ func (tc *Toolchain) clangArgs(src, out, srcDir, vmlinuxDir string, opts *Option
 	return append(args, "-c", src, "-o", out)
 }
 
-// runClang compiles src into the object file out. name is the file the user
-// knows (the wrapper of a second pass still reports the original source).
-func (tc *Toolchain) runClang(ctx context.Context, args []string, name string, log logf) ([]byte, error) {
+// runClang runs clang with args, which write the object file out, and returns
+// that object. name is the file the user knows (the wrapper of a second pass
+// still reports the original source).
+func (tc *Toolchain) runClang(ctx context.Context, args []string, out, name string, log logf) ([]byte, error) {
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, tc.Clang, args...)
 	cmd.Stderr = &stderr
@@ -52,7 +54,28 @@ func (tc *Toolchain) runClang(ctx context.Context, args []string, name string, l
 	if w := strings.TrimSpace(stderr.String()); w != "" {
 		log("%s", w)
 	}
-	return os.ReadFile(args[len(args)-1])
+	return readClangOutput(out, name)
+}
+
+// readClangOutput reads what clang wrote and checks that it is a BPF object:
+// user flags such as -E, -S, -emit-llvm or -fsyntax-only make clang succeed
+// without one, and every later stage would then fail with a message about
+// its own input instead of naming the flag.
+func readClangOutput(out, name string) ([]byte, error) {
+	const hint = "remove flags such as -E, -S, -emit-llvm or -fsyntax-only from --cflags"
+	obj, err := os.ReadFile(out)
+	if err != nil {
+		return nil, fmt.Errorf("compile: clang wrote no object for %s (%s): %s", name, oneLine(errText(err)), hint)
+	}
+	f, err := elf.NewFile(bytes.NewReader(obj))
+	if err != nil {
+		return nil, fmt.Errorf("compile: clang's output for %s is not an ELF object (%s): %s", name, oneLine(err.Error()), hint)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_BPF {
+		return nil, fmt.Errorf("compile: clang's output for %s is an object for %v, not BPF: remove -target or -march from --cflags", name, f.Machine)
+	}
+	return obj, nil
 }
 
 // strip removes DWARF (llvm-strip -g) from obj; BTF, which loaders need, is not

@@ -107,3 +107,23 @@ func TestBuildAmbiguousEventType(t *testing.T) {
 		t.Errorf("error %q: want one line naming the file and the --event-type hint", msg)
 	}
 }
+
+// TestBuildCFlagsWithoutObject checks that flags which make clang succeed
+// without writing a BPF object are named as the cause, not reported as an
+// unreadable object by a later stage.
+func TestBuildCFlagsWithoutObject(t *testing.T) {
+	requireToolchain(t)
+	for _, flag := range []string{"-E", "-S", "-emit-llvm", "-fsyntax-only"} {
+		t.Run(flag, func(t *testing.T) {
+			_, err := Build(context.Background(), Options{Source: "testdata/ringbuf.bpf.c", CFlags: []string{flag}})
+			if err == nil {
+				t.Fatalf("Build with --cflags %s succeeded", flag)
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "compile: clang") ||
+				!strings.Contains(msg, "testdata/ringbuf.bpf.c") || !strings.Contains(msg, "--cflags") {
+				t.Errorf("error %q: want one line saying clang wrote no BPF object for testdata/ringbuf.bpf.c, with a --cflags hint", msg)
+			}
+		})
+	}
+}
