@@ -1,13 +1,11 @@
 package attach
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"os"
-	"strings"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
@@ -100,16 +98,8 @@ func cgroup(p *ebpf.Program, ps *ebpf.ProgramSpec, t Target) (Attachment, error)
 // cgroup2Root finds the cgroup v2 mount (/sys/fs/cgroup, or /sys/fs/cgroup/unified
 // on hybrid systems).
 func cgroup2Root() (string, error) {
-	f, err := os.Open("/proc/self/mountinfo")
-	if err == nil {
-		defer f.Close()
-		for sc := bufio.NewScanner(f); sc.Scan(); {
-			fields := strings.Fields(sc.Text())
-			_, after, ok := strings.Cut(sc.Text(), " - ")
-			if ok && len(fields) > 4 && fields[3] == "/" && strings.HasPrefix(after, "cgroup2 ") {
-				return fields[4], nil
-			}
-		}
+	if dir := mountPoint("cgroup2"); dir != "" {
+		return dir, nil
 	}
 	return "", errors.New("no cgroup v2 hierarchy is mounted: mount one (`mount -t cgroup2 none /sys/fs/cgroup/unified`) or pass --cgroup DIR")
 }

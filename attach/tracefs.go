@@ -1,10 +1,8 @@
 package attach
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -44,20 +42,7 @@ func tracefsMounted() bool {
 	if unix.Statfs(tracefsDir, &st) == nil && st.Type == unix.TRACEFS_MAGIC {
 		return true
 	}
-	f, err := os.Open("/proc/self/mountinfo")
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	for sc := bufio.NewScanner(f); sc.Scan(); {
-		// Fields: id parent major:minor root mountpoint options... - fstype source super.
-		_, after, ok := strings.Cut(sc.Text(), " - ")
-		fields := strings.Fields(sc.Text())
-		if ok && len(fields) > 4 && fields[3] == "/" && strings.HasPrefix(after, "tracefs ") {
-			return true
-		}
-	}
-	return false
+	return mountPoint("tracefs") != ""
 }
 
 // needTracefs calls EnsureTracefs when a probe kind has no perf PMU and cilium/ebpf
