@@ -17,9 +17,10 @@ const maxDocHeader = 512 << 10
 // #include "…" (found next to the including file or in includeDirs). The
 // source's own comments win over a header's.
 func sourceDocs(srcPath string, src []byte, includeDirs []string) map[string][]string {
-	docs := declDocs(string(src))
+	toks := lexC(string(src))
+	docs := declDocs(toks)
 	seen := map[string]bool{absPath(srcPath): true}
-	queue := localIncludes(string(src), filepath.Dir(srcPath), includeDirs)
+	queue := localIncludes(toks, filepath.Dir(srcPath), includeDirs)
 	for len(queue) > 0 {
 		path := queue[0]
 		queue = queue[1:]
@@ -35,20 +36,21 @@ func sourceDocs(srcPath string, src []byte, includeDirs []string) map[string][]s
 		if err != nil {
 			continue
 		}
-		for name, lines := range declDocs(string(data)) {
+		toks := lexC(string(data))
+		for name, lines := range declDocs(toks) {
 			if _, ok := docs[name]; !ok {
 				docs[name] = lines
 			}
 		}
-		queue = append(queue, localIncludes(string(data), filepath.Dir(path), includeDirs)...)
+		queue = append(queue, localIncludes(toks, filepath.Dir(path), includeDirs)...)
 	}
 	return docs
 }
 
-// localIncludes resolves the #include "…" lines of src to existing files.
-func localIncludes(src, dir string, includeDirs []string) []string {
+// localIncludes resolves the #include "…" lines among toks to existing files.
+func localIncludes(toks []token, dir string, includeDirs []string) []string {
 	var out []string
-	for _, t := range lexC(src) {
+	for _, t := range toks {
 		if t.kind != tokPreproc {
 			continue
 		}

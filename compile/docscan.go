@@ -118,9 +118,8 @@ func isIdentByte(c byte) bool {
 }
 
 // declDocs maps each file-scope identifier that has a doc comment to the
-// comment's lines (markers stripped).
-func declDocs(src string) map[string][]string {
-	toks := lexC(src)
+// comment's lines (markers stripped); toks are one file's tokens from lexC.
+func declDocs(toks []token) map[string][]string {
 	d := &docScanner{docs: map[string][]string{}, pendingEnd: -1, lastDocLine: -1}
 	for i, t := range toks {
 		switch t.kind {

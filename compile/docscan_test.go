@@ -54,7 +54,7 @@ int u;
 ///< Doxygen's trailing form.
 int w;
 `
-	got := declDocs(src)
+	got := declDocs(lexC(src))
 	want := map[string][]string{
 		"a":                    {"One.", "Two."},
 		"b":                    {"Block", "doc."},
