@@ -27,7 +27,12 @@ type perfSource struct {
 }
 
 func (s *perfSource) flush() error { return s.rd.Flush() }
-func (s *perfSource) close() error { return s.rd.Close() }
+func (s *perfSource) close() error {
+	if err := s.rd.Close(); err != nil {
+		return fmt.Errorf("close perf buffer %s: %v", s.name, err)
+	}
+	return nil
+}
 
 // perfWatermark is the number of bytes that must be in a per-CPU buffer before the
 // kernel wakes the reader: a quarter of the buffer, so a burst has room to spare

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -157,14 +158,15 @@ func (r *Reader) Close() error {
 	if r.closed.Swap(true) {
 		return nil
 	}
-	var errs []error
+	var msgs []string
 	for _, s := range r.sources {
 		if err := s.close(); err != nil {
-			errs = append(errs, err)
+			msgs = append(msgs, err.Error())
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("events: close: %v", err)
+	if len(msgs) > 0 {
+		// One line, unlike errors.Join, which puts each error on its own.
+		return fmt.Errorf("events: %s", strings.Join(msgs, "; "))
 	}
 	return nil
 }

@@ -29,7 +29,12 @@ type ringSource struct {
 }
 
 func (s *ringSource) flush() error { return s.rd.Flush() }
-func (s *ringSource) close() error { return s.rd.Close() }
+func (s *ringSource) close() error {
+	if err := s.rd.Close(); err != nil {
+		return fmt.Errorf("close ring buffer %s: %v", s.name, err)
+	}
+	return nil
+}
 
 // run delivers records until stop is set (and the ring has been emptied once more)
 // or the reader is closed. A batch ends when a read leaves the ring empty; the loop
