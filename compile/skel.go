@@ -20,7 +20,6 @@ import (
 type objectInfo struct {
 	spec  *ebpf.CollectionSpec
 	order map[string]int // program name or section name → position in the ELF
-	elf   *elf.File
 }
 
 // readObject parses the object compiled from source.
@@ -33,7 +32,8 @@ func readObject(obj []byte, source string) (*objectInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %s compiled to a file that is not ELF (%v): check --cflags", source, oneLine(err.Error()))
 	}
-	info := &objectInfo{spec: spec, order: map[string]int{}, elf: f}
+	defer f.Close()
+	info := &objectInfo{spec: spec, order: map[string]int{}}
 	for i, s := range f.Sections {
 		info.order[s.Name] = i << 32
 	}
@@ -114,7 +114,7 @@ func (o *objectInfo) dataSections(docs map[string][]string) []bpfpkg.DataSection
 			ds.Variables = append(ds.Variables, bpfpkg.Variable{
 				Name:        v.Name,
 				Type:        ctype.Name(v.Type.Type),
-				Value:       initialValue(v.Type.Type, v.Value, o.elf.ByteOrder),
+				Value:       initialValue(v.Type.Type, v.Value, o.spec.ByteOrder),
 				Description: description(docs[v.Name]),
 			})
 		}
