@@ -11,10 +11,7 @@ import (
 // when the map exports nothing.
 func (m *Meta) EventTypeID(mapName string) (id int, ok bool, err error) {
 	if !m.EnableMultipleExportTypes {
-		if len(m.ExportTypes) == 0 {
-			return 0, false, nil
-		}
-		return m.ExportTypes[0].TypeID, true, nil
+		return m.defaultExport()
 	}
 	var cfg json.RawMessage
 	for _, mp := range m.Skel.Maps {
@@ -51,6 +48,8 @@ func (m *Meta) EventTypeID(mapName string) (id int, ok bool, err error) {
 	return 0, false, fmt.Errorf("package: map %s: export_config has neither btf_type_id nor custom_members", mapName)
 }
 
+// defaultExport is eunomia's choice without a per-map config: the first
+// export type, if any.
 func (m *Meta) defaultExport() (int, bool, error) {
 	if len(m.ExportTypes) == 0 {
 		return 0, false, nil
