@@ -44,9 +44,13 @@ type Skel struct {
 
 // Doc documents a tool, in eunomia's fields.
 type Doc struct {
-	Version     string `json:"version,omitempty"`
-	Brief       string `json:"brief,omitempty"`
-	Details     string `json:"details,omitempty"`
+	// Version is the tool's version, from @version.
+	Version string `json:"version,omitempty"`
+	// Brief is a one-paragraph summary, from @brief or untagged text.
+	Brief string `json:"brief,omitempty"`
+	// Details is longer help text, from @details.
+	Details string `json:"details,omitempty"`
+	// Description is free text, from @description.
 	Description string `json:"description,omitempty"`
 }
 
@@ -74,10 +78,14 @@ type Variable struct {
 
 // CmdArg is eunomia's command-line flag description of a variable.
 type CmdArg struct {
+	// Default is the flag's default value, as JSON.
 	Default json.RawMessage `json:"default,omitempty"`
-	Long    string          `json:"long,omitempty"`
-	Short   string          `json:"short,omitempty"`
-	Help    string          `json:"help,omitempty"`
+	// Long is the long flag name, without "--".
+	Long string `json:"long,omitempty"`
+	// Short is the one-letter flag name, without "-".
+	Short string `json:"short,omitempty"`
+	// Help is the flag's help text.
+	Help string `json:"help,omitempty"`
 }
 
 // Map describes one map.
@@ -128,6 +136,7 @@ type Prog struct {
 
 // TCHook is where a tc program attaches.
 type TCHook struct {
+	// Ifindex is the network interface's index.
 	Ifindex int `json:"ifindex"`
 	// AttachPoint is "BPF_TC_INGRESS" or "BPF_TC_EGRESS".
 	AttachPoint string `json:"attach_point"`
@@ -135,7 +144,9 @@ type TCHook struct {
 
 // TCOpts are tc filter options.
 type TCOpts struct {
-	Handle   uint32 `json:"handle"`
+	// Handle is the tc filter handle.
+	Handle uint32 `json:"handle"`
+	// Priority is the tc filter priority.
 	Priority uint32 `json:"priority"`
 }
 
@@ -153,6 +164,8 @@ type ExportType struct {
 
 // Member is one field of an ExportType.
 type Member struct {
+	// Name is the field's C identifier.
 	Name string `json:"name"`
+	// Type is the C spelling of the field's type, e.g. "char[16]".
 	Type string `json:"type"`
 }
