@@ -32,13 +32,8 @@ func (c *compiler) members(ms []btf.Member, base, depth int, top bool) error {
 	for i, m := range ms {
 		bitOff := base*8 + int(m.Offset)
 		if m.Name == "" {
-			var inner []btf.Member
-			switch u := btf.UnderlyingType(m.Type).(type) {
-			case *btf.Struct:
-				inner = u.Members
-			case *btf.Union:
-				inner = u.Members
-			default:
+			inner, ok := membersOf(m.Type)
+			if !ok {
 				continue // an unnamed bitfield is padding
 			}
 			if bitOff%8 != 0 {
@@ -121,12 +116,11 @@ func (c *compiler) value(t btf.Type, bitOff, bitSize, depth int, last bool) erro
 		}
 	case *btf.Pointer:
 		o.code, o.width, o.need = opPointer, 8, 8
-	case *btf.Struct:
-		o.code, o.need = opObject, min(int(v.Size), 1)
-		children = func() error { return c.members(v.Members, o.off, depth+1, false) }
-	case *btf.Union:
-		o.code, o.need = opObject, min(int(v.Size), 1)
-		children = func() error { return c.members(v.Members, o.off, depth+1, false) }
+	case *btf.Struct, *btf.Union:
+		ms, _ := membersOf(v)
+		size, _ := btf.Sizeof(v)
+		o.code, o.need = opObject, min(size, 1)
+		children = func() error { return c.members(ms, o.off, depth+1, false) }
 	case *btf.Array:
 		if err := c.array(&o, v, last); err != nil {
 			return err
@@ -222,6 +216,18 @@ func bitfield(o *op, bitOff, bitSize int) error {
 		o.signed = true
 	}
 	return nil
+}
+
+// membersOf returns the members of t when it is, through typedefs and
+// qualifiers, a struct or a union.
+func membersOf(t btf.Type) ([]btf.Member, bool) {
+	switch u := btf.UnderlyingType(t).(type) {
+	case *btf.Struct:
+		return u.Members, true
+	case *btf.Union:
+		return u.Members, true
+	}
+	return nil, false
 }
 
 // fixedCode returns the whole-byte integer opcode for a width of 1, 2, 4 or 8 bytes.

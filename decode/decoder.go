@@ -42,12 +42,9 @@ func New(t btf.Type) (*Decoder, error) {
 	}
 	d := &Decoder{name: typeName(t), size: size}
 	c := compiler{d: d}
-	switch u := btf.UnderlyingType(t).(type) {
-	case *btf.Struct:
-		err = c.members(u.Members, 0, 0, true)
-	case *btf.Union:
-		err = c.members(u.Members, 0, 0, true)
-	default:
+	if ms, ok := membersOf(t); ok {
+		err = c.members(ms, 0, 0, true)
+	} else {
 		err = c.field("value", t, 0, 0, 0, true, true)
 	}
 	if err != nil {
