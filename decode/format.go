@@ -135,10 +135,7 @@ func appendUint128(dst []byte, hi, lo uint64) []byte {
 
 // textWidth is the widest table text a step's type prints, or 0 when unbounded.
 func textWidth(o *op) int {
-	bitCount := int(o.width) * 8
-	if o.bitSize != 0 {
-		bitCount = int(o.bitSize)
-	}
+	bitCount := o.bits()
 	switch o.code {
 	case opUint, opU8, opU16, opU32, opU64:
 		return len(strconv.FormatUint(mask(bitCount), 10))

@@ -59,6 +59,15 @@ func (o *op) present(rec []byte) bool {
 	return o.off+o.need <= len(rec)
 }
 
+// bits is the width in bits of an integer-like step's value: its bitfield size,
+// or all the bytes it reads.
+func (o *op) bits() int {
+	if o.bitSize != 0 {
+		return int(o.bitSize)
+	}
+	return int(o.width) * 8
+}
+
 // enumTable maps enumerator values (masked to the enum's width) to their names,
 // sorted by value so lookups are a binary search without allocation.
 type enumTable struct {

@@ -214,20 +214,7 @@ func load(o *op, rec []byte) uint64 {
 
 // loadSigned reads the sign-extended value of a signed integer-like step.
 func loadSigned(o *op, rec []byte) int64 {
-	if o.bitSize != 0 {
-		return signExtend(loadBits(o, rec), int(o.bitSize))
-	}
-	b := rec[o.off:]
-	switch o.width {
-	case 1:
-		return int64(int8(b[0]))
-	case 2:
-		return int64(int16(binary.LittleEndian.Uint16(b)))
-	case 4:
-		return int64(int32(binary.LittleEndian.Uint32(b)))
-	default:
-		return int64(binary.LittleEndian.Uint64(b))
-	}
+	return signExtend(load(o, rec), o.bits())
 }
 
 // loadBits extracts a bitfield: the bytes that hold it, little-endian, shifted and
@@ -256,10 +243,7 @@ func signExtend(v uint64, bits int) int64 {
 
 // appendEnum appends an enumerator's name, or its number when it has none.
 func appendEnum(dst []byte, o *op, rec []byte, text bool) []byte {
-	bits := int(o.width) * 8
-	if o.bitSize != 0 {
-		bits = int(o.bitSize)
-	}
+	bits := o.bits()
 	v := load(o, rec) & mask(bits)
 	if k := o.enum.lookup(v); k >= 0 {
 		if text {
