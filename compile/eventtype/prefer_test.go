@@ -34,7 +34,7 @@ func TestPrefer(t *testing.T) {
 	for _, c := range cases {
 		got, why := prefer(c.in, c.mapName)
 		if !slices.Equal(got, c.want) || why != c.why {
-			t.Errorf("prefer(%s, %s) = %s %q, want %s %q", names(c.in), c.mapName, names(got), why, names(c.want), c.why)
+			t.Errorf("prefer(%s, %s) = %s %q, want %s %q", sortedNames(c.in), c.mapName, sortedNames(got), why, sortedNames(c.want), c.why)
 		}
 	}
 }

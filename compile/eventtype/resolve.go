@@ -3,8 +3,8 @@ package eventtype
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cilium/ebpf"
@@ -65,12 +65,7 @@ func (r *resolver) resolve(mapName string, sites []site) (Result, error) {
 	}
 	chosen, rule := prefer(cands, mapName)
 	if len(chosen) != 1 {
-		names := make([]string, len(chosen))
-		for i, c := range chosen {
-			names[i] = c.name
-		}
-		sort.Strings(names)
-		return Result{}, &AmbiguousError{Map: mapName, Candidates: names}
+		return Result{}, &AmbiguousError{Map: mapName, Candidates: sortedNames(chosen)}
 	}
 	ev := evidence[0]
 	if len(sites) > 1 {
@@ -135,7 +130,7 @@ func (r *resolver) candidates(mapName string, s site) ([]*structType, string, er
 		}
 	}
 	if len(cands) > 0 {
-		return cands, fmt.Sprintf("%s; %d-byte structs used in %s: %s", call, size, s.fn, names(cands)), nil
+		return cands, fmt.Sprintf("%s; %d-byte structs used in %s: %s", call, size, s.fn, strings.Join(sortedNames(cands), ", ")), nil
 	}
 	cu := -1
 	if fs := r.x.funcs[s.fn]; fs != nil {
@@ -155,7 +150,7 @@ func (r *resolver) candidates(mapName string, s site) ([]*structType, string, er
 		return nil, "", fmt.Errorf("cannot infer the event type of map %s: %s, but the debug info has no %d-byte struct; name it with `nomia build --event-type %s=STRUCT` or a source line `// nomia:event-type %s STRUCT`",
 			mapName, call, size, mapName, mapName)
 	}
-	return cands, fmt.Sprintf("%s; %d-byte structs of the compile unit: %s", call, size, names(cands)), nil
+	return cands, fmt.Sprintf("%s; %d-byte structs of the compile unit: %s", call, size, strings.Join(sortedNames(cands), ", ")), nil
 }
 
 // mapValueStruct is the struct a map's BTF declares as its value (the "heap" map
@@ -370,13 +365,14 @@ func dataText(v value) string {
 	return "data"
 }
 
-func names(sts []*structType) string {
-	var s []string
-	for _, st := range sts {
-		s = append(s, st.name)
+// sortedNames returns the structs' C spellings in order.
+func sortedNames(sts []*structType) []string {
+	s := make([]string, len(sts))
+	for i, st := range sts {
+		s[i] = st.name
 	}
-	sort.Strings(s)
-	return strings.Join(s, ", ")
+	slices.Sort(s)
+	return s
 }
 
 func list(set map[string]bool) string {
@@ -387,10 +383,5 @@ func list(set map[string]bool) string {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }

@@ -1,6 +1,9 @@
 package eventtype
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+)
 
 // kind classifies what the abstract interpreter knows about a register or a
 // spilled stack slot. Only what leads to an event's map, data and size is tracked.
@@ -62,11 +65,7 @@ type state struct {
 }
 
 func (s *state) clone() *state {
-	c := &state{regs: s.regs, stack: make(map[slot]value, len(s.stack))}
-	for k, v := range s.stack {
-		c.stack[k] = v
-	}
-	return c
+	return &state{regs: s.regs, stack: maps.Clone(s.stack)}
 }
 
 // join merges other into s, keeping only facts both agree on; it reports whether
