@@ -102,6 +102,8 @@ func TestInitialValue(t *testing.T) {
 		want string
 	}{
 		{"s8", &btf.Int{Size: 1, Encoding: btf.Signed}, []byte{0xfe}, "-2"},
+		// BTF may mark a char type both signed and char: the sign still counts.
+		{"signed char", &btf.Int{Name: "signed char", Size: 1, Encoding: btf.Signed | btf.Char}, []byte{0xfe}, "-2"},
 		{"u16", &btf.Int{Size: 2}, []byte{0x34, 0x12}, "4660"},
 		{"s64 typedef", &btf.Typedef{Name: "s64", Type: &btf.Int{Size: 8, Encoding: btf.Signed}}, le.AppendUint64(nil, ^uint64(0)), "-1"},
 		{"u64 max", &btf.Int{Size: 8}, le.AppendUint64(nil, ^uint64(0)), "18446744073709551615"},

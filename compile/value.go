@@ -19,10 +19,11 @@ func initialValue(t btf.Type, b []byte, order binary.ByteOrder) json.RawMessage 
 		if int(u.Size) != len(b) {
 			return nil
 		}
-		if u.Encoding == btf.Bool {
+		// Encoding is a bit set: a signed char may be Signed|Char.
+		if u.Encoding&btf.Bool != 0 {
 			return json.RawMessage(strconv.FormatBool(!allZero(b)))
 		}
-		return intJSON(b, u.Encoding == btf.Signed, order)
+		return intJSON(b, u.Encoding&btf.Signed != 0, order)
 	case *btf.Enum:
 		if int(u.Size) != len(b) {
 			return nil
@@ -37,7 +38,7 @@ func initialValue(t btf.Type, b []byte, order binary.ByteOrder) json.RawMessage 
 		}
 	case *btf.Array:
 		elem, ok := btf.UnderlyingType(u.Type).(*btf.Int)
-		if !ok || elem.Size != 1 || int(u.Nelems) != len(b) || elem.Encoding == btf.Bool {
+		if !ok || elem.Size != 1 || int(u.Nelems) != len(b) || elem.Encoding&btf.Bool != 0 {
 			return nil
 		}
 		s := b
