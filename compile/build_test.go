@@ -380,3 +380,35 @@ func TestVmlinuxHeaderFallsBackToTempDir(t *testing.T) {
 		t.Errorf("vmlinux.h at %s, want it under the temp dir %s", path, tmp)
 	}
 }
+
+// TestVmlinuxHeaderDumpFailsOnce checks that a BTF file bpftool cannot dump
+// is reported after one attempt: falling back to another cache directory
+// cannot cure it, and the attempt there would leave a directory behind.
+func TestVmlinuxHeaderDumpFailsOnce(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "calls")
+	fake := filepath.Join(dir, "bpftool")
+	script := "#!/bin/sh\necho \"$*\" >> " + log + "\n" +
+		"if [ \"$1\" = version ]; then echo 'bpftool v0.0.0 (fake)'; exit 0; fi\n" +
+		"echo 'Error: failed to load BTF' >&2; exit 1\n"
+	if err := os.WriteFile(fake, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	btfFile := filepath.Join(dir, "not-btf")
+	if err := os.WriteFile(btfFile, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	t.Setenv("TMPDIR", filepath.Join(dir, "tmp"))
+	_, err := VmlinuxHeader(context.Background(), fake, btfFile)
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), btfFile) || !strings.Contains(err.Error(), "failed to load BTF") {
+		t.Errorf("error %v: want one line naming %s with bpftool's message", err, btfFile)
+	}
+	calls, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(calls), "btf dump"); n != 1 {
+		t.Errorf("bpftool btf dump ran %d times, want 1:\n%s", n, calls)
+	}
+}

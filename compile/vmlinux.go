@@ -45,9 +45,17 @@ func VmlinuxHeader(ctx context.Context, bpftool, btfPath string) (string, error)
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
+		// Another cache directory helps when this one is not writable, not
+		// when bpftool cannot read the BTF.
+		if _, ok := lastErr.(dumpError); ok {
+			return "", lastErr
+		}
 	}
 	return "", lastErr
 }
+
+// dumpError is a failure of `bpftool btf dump` itself.
+type dumpError struct{ error }
 
 func vmlinuxKey(ctx context.Context, bpftool, btfPath string) (string, error) {
 	f, err := os.Open(btfPath)
@@ -94,7 +102,7 @@ func writeVmlinux(ctx context.Context, bpftool, btfPath, dir, path string) error
 	runErr := cmd.Run()
 	closeErr := tmp.Close()
 	if runErr != nil {
-		return fmt.Errorf("compile: bpftool btf dump file %s failed (%s): is it a BTF file?", btfPath, oneLine(firstNonEmpty(stderr.String(), runErr.Error())))
+		return dumpError{fmt.Errorf("compile: bpftool btf dump file %s failed (%s): is it a BTF file?", btfPath, oneLine(firstNonEmpty(stderr.String(), runErr.Error())))}
 	}
 	if closeErr != nil {
 		return fmt.Errorf("compile: cannot write vmlinux.h in %s (%v)", dir, oneLine(closeErr.Error()))
