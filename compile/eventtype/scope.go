@@ -136,7 +136,9 @@ func (x *debugIndex) indexStructs(files [][]string) {
 		if name, _ := e.Val(dwarf.AttrName).(string); name != "" {
 			st.name = "struct " + name
 		}
-		if fi, ok := e.Val(dwarf.AttrDeclFile).(int64); ok && n.cu >= 0 && int(fi) < len(files[n.cu]) {
+		// debug/dwarf gives decl_file as int64: a corrupt sdata or data8 value
+		// is negative.
+		if fi, ok := e.Val(dwarf.AttrDeclFile).(int64); ok && n.cu >= 0 && fi >= 0 && fi < int64(len(files[n.cu])) {
 			base := filepath.Base(files[n.cu][fi])
 			st.kernel = strings.HasPrefix(base, "vmlinux")
 		}
