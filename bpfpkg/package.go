@@ -6,8 +6,10 @@ import (
 	"debug/elf"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/cilium/ebpf"
@@ -102,12 +104,17 @@ func ReadFile(path string) (*Package, error) {
 	var data []byte
 	var err error
 	if path == "-" {
-		data, err = io.ReadAll(os.Stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return nil, err
+		if data, err = io.ReadAll(os.Stdin); err != nil {
+			return nil, fmt.Errorf("package: cannot read standard input: %w", err)
+		}
+	} else if data, err = os.ReadFile(path); err != nil {
+		// The *PathError's own text would repeat the path; its cause stays
+		// wrapped for errors.Is(err, fs.ErrNotExist).
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("package: cannot read %s: %w (check the path, or pass - for standard input)", path, err)
 	}
 	pkg, err := Parse(data)
 	if err != nil {

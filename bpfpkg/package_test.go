@@ -5,6 +5,8 @@ import (
 	"compress/zlib"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -144,5 +146,26 @@ func TestEventTypeID(t *testing.T) {
 		if id != tc.id || ok != tc.ok || (err != nil) != tc.err {
 			t.Errorf("%s: got %d %v %v", tc.m, id, ok, err)
 		}
+	}
+}
+
+// TestReadFileErrors checks that a file that cannot be read gives one line
+// naming it once, with a hint, and still matches fs.ErrNotExist when missing.
+func TestReadFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := dir + "/nope.json"
+	for _, path := range []string{missing, dir} {
+		_, err := ReadFile(path)
+		if err == nil {
+			t.Fatalf("ReadFile(%s) succeeded", path)
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "package: cannot read "+path+": ") || strings.Count(msg, path) != 1 ||
+			strings.Contains(msg, "\n") || !strings.Contains(msg, "check the path") {
+			t.Errorf("ReadFile(%s): error %q: want one line \"package: cannot read PATH: …\" naming the path once, with a hint", path, msg)
+		}
+	}
+	if _, err := ReadFile(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile(%s): error %v does not match fs.ErrNotExist", missing, err)
 	}
 }
