@@ -285,3 +285,34 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestListWideScalars checks that globals Parse cannot encode (__int128, a
+// 16-byte long double, arrays of them) are listed as unsupported, with the
+// reason, rather than as settable flags without a default.
+func TestListWideScalars(t *testing.T) {
+	spec := fakeSpec(
+		variable("wide", ".bss", 0, tInt128, make([]byte, 16)),
+		variable("ld", ".bss", 16, tLongD, make([]byte, 16)),
+		variable("wides", ".bss", 32, &btf.Array{Index: tU32, Type: tInt128, Nelems: 2}, make([]byte, 32)),
+	)
+	vars, err := List(spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"wide":  "cannot set __int128 from the command line: 16-byte integers are not supported",
+		"ld":    "cannot set long double from the command line: 16-byte floats are not supported",
+		"wides": "cannot set __int128[2] from the command line: arrays of this element type are not supported",
+	}
+	if len(vars) != len(want) {
+		t.Fatalf("List returned %d vars, want %d", len(vars), len(want))
+	}
+	for _, v := range vars {
+		if v.Unsupported == nil || !strings.HasPrefix(v.Unsupported.Error(), want[v.Name]) {
+			t.Errorf("%s: Unsupported = %v, want %q…", v.Name, v.Unsupported, want[v.Name])
+		}
+		if u := usage(v); !strings.Contains(u, "unsupported") {
+			t.Errorf("%s: usage %q does not say it cannot be set", v.Name, u)
+		}
+	}
+}

@@ -49,7 +49,11 @@ func encode(t btf.Type, s string, order binary.ByteOrder) ([]byte, error) {
 // the user sees the variable exists, but setting it fails with this error.
 func unsupported(t btf.Type) error {
 	what := "this kind of type is"
-	switch btf.UnderlyingType(t).(type) {
+	switch u := btf.UnderlyingType(t).(type) {
+	case *btf.Int:
+		what = fmt.Sprintf("%d-byte integers are", u.Size)
+	case *btf.Float:
+		what = fmt.Sprintf("%d-byte floats are", u.Size)
 	case *btf.Struct:
 		what = "structs are"
 	case *btf.Union:

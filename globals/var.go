@@ -100,17 +100,25 @@ func newVar(vs *ebpf.VariableSpec, order binary.ByteOrder, md *bpfpkg.Variable) 
 }
 
 // textForm returns nil when values of t can be written as text, else the
-// error Parse would give for any input.
+// error Parse would give for any input: scalars of the sizes Parse encodes,
+// char arrays, and arrays of those scalars.
 func textForm(t btf.Type) error {
-	switch u := btf.UnderlyingType(t).(type) {
-	case *btf.Int, *btf.Enum, *btf.Float:
-		return nil
-	case *btf.Array:
-		if isChar(u.Type) {
+	elem := t
+	if a, ok := btf.UnderlyingType(t).(*btf.Array); ok {
+		if isChar(a.Type) {
 			return nil
 		}
-		switch btf.UnderlyingType(u.Type).(type) {
-		case *btf.Int, *btf.Enum, *btf.Float:
+		elem = a.Type
+	}
+	switch u := btf.UnderlyingType(elem).(type) {
+	case *btf.Int:
+		if u.Size == 1 || u.Size == 2 || u.Size == 4 || u.Size == 8 {
+			return nil
+		}
+	case *btf.Enum:
+		return nil
+	case *btf.Float:
+		if u.Size == 4 || u.Size == 8 {
 			return nil
 		}
 	}
