@@ -16,7 +16,9 @@ type Result struct {
 // AmbiguousError is returned when several structs fit one event map and nothing in
 // the object tells them apart; the user must choose.
 type AmbiguousError struct {
-	Map        string
+	// Map is the event map whose type is undecided.
+	Map string
+	// Candidates are the C spellings of the structs that fit, sorted.
 	Candidates []string
 }
 

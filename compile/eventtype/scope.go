@@ -167,8 +167,8 @@ func (x *debugIndex) indexStructs(files [][]string) {
 		if _, taken := x.byName[st.name]; !taken {
 			x.byName[st.name] = st
 		}
-		if cu := x.nodes[st.off].cu; cu >= 0 {
-			x.cuTypes[cu] = append(x.cuTypes[cu], st)
+		if n.cu >= 0 {
+			x.cuTypes[n.cu] = append(x.cuTypes[n.cu], st)
 		}
 	}
 }
