@@ -35,8 +35,9 @@ func split(t btf.Type) (string, string) {
 	return base(t), dims.String()
 }
 
+// base spells t, which split has already stripped of qualifiers and arrays.
 func base(t btf.Type) string {
-	switch v := btf.QualifiedType(t).(type) {
+	switch v := t.(type) {
 	case *btf.Typedef:
 		return v.Name
 	case *btf.Int:
@@ -55,8 +56,6 @@ func base(t btf.Type) string {
 		return tagged(v.Kind.String(), v.Name)
 	case *btf.Pointer:
 		return Name(v.Target) + " *"
-	case *btf.Array:
-		return Name(v)
 	case *btf.FuncProto:
 		return "function"
 	default:
