@@ -215,7 +215,7 @@ type sourceError struct {
 }
 
 func (e *sourceError) Error() string {
-	return fmt.Sprintf("compile: %s: %s", e.source, oneLine(strings.TrimPrefix(e.err.Error(), "eventtype: ")))
+	return fmt.Sprintf("compile: %s: %s", e.source, oneLine(e.err.Error()))
 }
 
 func (e *sourceError) Unwrap() error { return e.err }
