@@ -1,6 +1,10 @@
 package eventtype
 
-import "github.com/cilium/ebpf/asm"
+import (
+	"maps"
+
+	"github.com/cilium/ebpf/asm"
+)
 
 // site is one call that puts a record into an event map, as the interpreter saw it.
 type site struct {
@@ -86,7 +90,7 @@ func (a *analysis) call(c *code, fn string, caller *state, depth int) {
 
 	frame := len(a.frames)
 	a.frames = append(a.frames, fn)
-	entry := &state{stack: caller.clone().stack}
+	entry := &state{stack: maps.Clone(caller.stack)}
 	for r := asm.R1; r <= asm.R5; r++ {
 		entry.regs[r] = caller.regs[r]
 	}
