@@ -117,7 +117,11 @@ func (b *builder) keepEventTypes(ctx context.Context, obj []byte, results []even
 	}
 	b.log("event types not in BTF (only locals use them): compiling again with %s* globals", bpfpkg.DummyPrefix)
 	wrapper := filepath.Join(b.tmp, "nomia_wrapper.bpf.c")
-	if err := os.WriteFile(wrapper, []byte(wrapperSource(b.absSrc, missing)), 0o600); err != nil {
+	text, err := wrapperSource(b.absSrc, missing)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(wrapper, []byte(text), 0o600); err != nil {
 		return nil, fmt.Errorf("compile: cannot write %s (%v)", wrapper, oneLine(err.Error()))
 	}
 	second, err := b.compile(ctx, wrapper, "second.o")

@@ -412,3 +412,43 @@ func TestVmlinuxHeaderDumpFailsOnce(t *testing.T) {
 		t.Errorf("bpftool btf dump ran %d times, want 1:\n%s", n, calls)
 	}
 }
+
+// TestBuildOddSourcePath builds a source whose event type must be kept in
+// BTF by the wrapper (ringbuf.bpf.c) from directories whose names C's
+// #include takes literally but Go's quoting would escape.
+func TestBuildOddSourcePath(t *testing.T) {
+	requireToolchain(t)
+	src, err := os.ReadFile("testdata/ringbuf.bpf.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{`back\slash`, "tab\there", "naïve"} {
+		path := filepath.Join(t.TempDir(), dir, "ringbuf.bpf.c")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, src, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		pkg, err := Build(context.Background(), Options{Source: path})
+		if err != nil {
+			t.Errorf("%q: %v", dir, err)
+			continue
+		}
+		if len(pkg.Meta.ExportTypes) != 1 || pkg.Meta.ExportTypes[0].Name != "event" {
+			t.Errorf("%q: export types %+v, want struct event", dir, pkg.Meta.ExportTypes)
+		}
+	}
+	// A double quote cannot be spelled in #include "…": a one-line error.
+	path := filepath.Join(t.TempDir(), `a"b`, "ringbuf.bpf.c")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(context.Background(), Options{Source: path})
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "double quote") {
+		t.Errorf("source under a directory named a\"b: error %v, want one line about the double quote", err)
+	}
+}

@@ -73,14 +73,21 @@ const keepSection = ".nomia.types"
 // wrapperSource includes the original source by absolute path and declares, per
 // event map, a pointer global to the event type in keepSection. The
 // __eunomia_dummy_ prefix is eunomia-bpf's convention for such globals.
-func wrapperSource(absSrc string, missing []eventtype.Result) string {
+//
+// The path is written as it is: C has no escapes in #include "…" (Go's %q
+// would turn a backslash or tab into a name no file has), so only a path
+// holding a double quote or a line break cannot be included.
+func wrapperSource(absSrc string, missing []eventtype.Result) (string, error) {
+	if strings.ContainsAny(absSrc, "\"\n\r") {
+		return "", fmt.Errorf("compile: %q: the path holds a double quote or line break, which #include cannot spell: rename it, or declare a global of each event type in the source", absSrc)
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "#include %q\n\n", absSrc)
+	fmt.Fprintf(&b, "#include \"%s\"\n\n", absSrc)
 	b.WriteString("/* Added by nomia build: keep event types in BTF. */\n")
 	for _, r := range missing {
 		fmt.Fprintf(&b, "%s *%s_%s __attribute__((section(%q), unused));\n", strings.TrimSpace(r.Struct), bpfpkg.DummyPrefix, r.Map, keepSection)
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // sameProgramsAndMaps checks that the second compilation only added the
