@@ -94,9 +94,9 @@ func lexC(src string) []token {
 			}
 			i = min(j+1, len(src))
 			toks = append(toks, token{kind: tokLiteral, text: src[start:i], line: line, end: line})
-		case isIdentByte(c) || c >= '0' && c <= '9':
+		case isIdentRune(rune(c)): // identifiers, and numbers as literals
 			j := i
-			for j < len(src) && isIdentByte(src[j]) {
+			for j < len(src) && isIdentRune(rune(src[j])) {
 				j++
 			}
 			kind := tokIdent
@@ -111,10 +111,6 @@ func lexC(src string) []token {
 		}
 	}
 	return toks
-}
-
-func isIdentByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // declDocs maps each file-scope identifier that has a doc comment to the
