@@ -21,7 +21,7 @@ func newBuildCmd() *cobra.Command {
 the object plus metadata (programs, maps, globals with their doc comments, and the
 event type of every ring-buffer and perf-buffer map, inferred from the object).
 vmlinux.h is generated from the running kernel's BTF; libbpf headers are found.`,
-		Args: cobra.ExactArgs(1),
+		Args: oneSource("SRC.bpf.c"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src := args[0]
 			opts, err := bf.options(src)

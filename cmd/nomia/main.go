@@ -11,11 +11,27 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
 
 func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		var exit exitError
+		if errors.As(err, &exit) {
+			os.Exit(int(exit))
+		}
+		msg := err.Error()
+		if strings.HasPrefix(msg, "unknown command") {
+			msg += " (commands: build, run, version; see: nomia --help)"
+		}
+		fmt.Fprintf(os.Stderr, "nomia: %s\n", msg)
+		os.Exit(1)
+	}
+}
+
+func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "nomia",
 		Short:         "Build eBPF programs into packages and run them",
@@ -23,14 +39,10 @@ func main() {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newBuildCmd(), newRunCmd(), newVersionCmd())
-	if err := root.Execute(); err != nil {
-		var exit exitError
-		if errors.As(err, &exit) {
-			os.Exit(int(exit))
-		}
-		fmt.Fprintf(os.Stderr, "nomia: %v\n", err)
-		os.Exit(1)
-	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %v (see: nomia %s --help)", cmd.Name(), err, cmd.Name())
+	})
+	return root
 }
 
 // exitError ends the command with a code and no further message (the message, if

@@ -39,7 +39,7 @@ print the events of its ring buffers and perf buffers until Ctrl-C or --duration
 SOURCE is a package file (package.json), - for standard input, or a .bpf.c source,
 which is built first. Runner flags come before SOURCE; everything after it belongs
 to the program: each of its globals is a flag. 'nomia run SOURCE --help' lists them.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: atLeastSource,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSource(cmd, &rf, args[0], args[1:])
 		},
