@@ -73,7 +73,7 @@ func readClangOutput(out, name string) ([]byte, error) {
 	}
 	defer f.Close()
 	if f.Machine != elf.EM_BPF {
-		return nil, fmt.Errorf("compile: clang's output for %s is an object for %v, not BPF: remove -target or -march from --cflags", name, f.Machine)
+		return nil, fmt.Errorf("compile: clang's output for %s is an object for %v, not BPF: remove -target from --cflags", name, f.Machine)
 	}
 	return obj, nil
 }
