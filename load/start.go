@@ -119,30 +119,15 @@ func (pl *plan) load(spec *ebpf.CollectionSpec, failures map[*flavour]failure, c
 func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, hooks map[string]attach.Hook, failures map[*flavour]failure, opts Options) error {
 	var used *flavour
 	for _, f := range u.live() {
-		if used != nil {
-			break
+		made, fail := r.attachFlavour(f, spec, hooks, opts.Target)
+		if fail != nil {
+			f.dead = true
+			failures[f] = *fail
+			continue
 		}
-		var made []attach.Attachment
-		for _, name := range f.progs {
-			a, err := attach.Program(r.Collection.Programs[name], spec.Programs[name], opts.Target)
-			if err != nil {
-				for _, m := range made {
-					m.Close()
-				}
-				made = nil
-				f.dead = true
-				failures[f] = attachFailure(name, hooks[name], err)
-				break
-			}
-			made = append(made, a)
-			if it, ok := a.(attach.Iter); ok {
-				r.iters[name] = it
-			}
-		}
-		if !f.dead {
-			used = f
-			r.attachments = append(r.attachments, made...)
-		}
+		used = f
+		r.attachments = append(r.attachments, made...)
+		break
 	}
 	if used == nil {
 		return exhausted(u, failures)
@@ -164,7 +149,6 @@ func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, hooks map[strin
 				p.Close()
 				delete(r.Collection.Programs, name)
 			}
-			delete(r.iters, name)
 			sk := Skipped{Name: name, Section: hooks[name].Section, Reason: reason, Using: using}
 			r.Skipped = append(r.Skipped, sk)
 			if opts.Notes != nil {
@@ -173,6 +157,29 @@ func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, hooks map[strin
 		}
 	}
 	return nil
+}
+
+// attachFlavour attaches every program of f, or none: when one fails, those
+// already attached are detached again and the failure is returned.
+func (r *Running) attachFlavour(f *flavour, spec *ebpf.CollectionSpec, hooks map[string]attach.Hook, t attach.Target) ([]attach.Attachment, *failure) {
+	made := make([]attach.Attachment, 0, len(f.progs))
+	for _, name := range f.progs {
+		a, err := attach.Program(r.Collection.Programs[name], spec.Programs[name], t)
+		if err != nil {
+			for _, m := range made {
+				m.Close()
+			}
+			fail := attachFailure(name, hooks[name], err)
+			return nil, &fail
+		}
+		made = append(made, a)
+	}
+	for i, name := range f.progs {
+		if it, ok := made[i].(attach.Iter); ok {
+			r.iters[name] = it
+		}
+	}
+	return made, nil
 }
 
 // exhausted is the error of a unit none of whose flavours works.

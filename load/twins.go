@@ -27,7 +27,6 @@ type flavour struct {
 
 // unit is a set of alternative flavours; a program without twins is a unit of one.
 type unit struct {
-	twin     string
 	flavours []*flavour
 }
 
@@ -67,9 +66,9 @@ func newPlan(spec *ebpf.CollectionSpec) (*plan, error) {
 			return nil, &attach.Error{Program: name, Reason: err.Error()}
 		}
 		hooks[name] = h
-		u := byTwin[h.Twin]
-		if u == nil || h.Twin == "" {
-			u = &unit{twin: h.Twin}
+		u := byTwin[h.Twin] // never set for "", a hook without twins
+		if u == nil {
+			u = &unit{}
 			units = append(units, u)
 			if h.Twin != "" {
 				byTwin[h.Twin] = u
