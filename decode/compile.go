@@ -24,13 +24,15 @@ type compiler struct {
 
 // members compiles the members of a struct or union whose first byte is at base.
 // Members of anonymous structs and unions are compiled as members of the enclosing
-// type, since that is how C names them.
-func (c *compiler) members(ms []btf.Member, base, depth int, top bool) error {
+// type, since that is how C names them. last says whether the type ends the
+// record, so that its final member may be a flexible array.
+func (c *compiler) members(ms []btf.Member, base, depth int, top, last bool) error {
 	if depth > maxDepth {
 		return errors.New("types nest too deeply (a cycle in the BTF?)")
 	}
 	for i, m := range ms {
 		bitOff := base*8 + int(m.Offset)
+		final := last && i == len(ms)-1
 		if m.Name == "" {
 			inner, ok := membersOf(m.Type)
 			if !ok {
@@ -39,13 +41,12 @@ func (c *compiler) members(ms []btf.Member, base, depth int, top bool) error {
 			if bitOff%8 != 0 {
 				return fmt.Errorf("anonymous member at bit offset %d is not byte-aligned", bitOff)
 			}
-			if err := c.members(inner, bitOff/8, depth+1, top); err != nil {
+			if err := c.members(inner, bitOff/8, depth+1, top, final); err != nil {
 				return err
 			}
 			continue
 		}
-		last := top && i == len(ms)-1
-		if err := c.field(m.Name, m.Type, bitOff, int(m.BitfieldSize), depth, top, last); err != nil {
+		if err := c.field(m.Name, m.Type, bitOff, int(m.BitfieldSize), depth, top, final); err != nil {
 			return err
 		}
 	}
@@ -120,7 +121,7 @@ func (c *compiler) value(t btf.Type, bitOff, bitSize, depth int, last bool) erro
 		ms, _ := membersOf(v)
 		size, _ := btf.Sizeof(v)
 		o.code, o.need = opObject, min(size, 1)
-		children = func() error { return c.members(ms, o.off, depth+1, false) }
+		children = func() error { return c.members(ms, o.off, depth+1, false, false) }
 	case *btf.Array:
 		if err := c.array(&o, v, last); err != nil {
 			return err

@@ -301,3 +301,20 @@ func TestAppendJSONMembers(t *testing.T) {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
 }
+
+// A zero-length array is a flexible array member only when it ends the record:
+// one that ends an anonymous union in the middle of the struct has no elements.
+func TestZeroLengthArrayInsideAnonymousMember(t *testing.T) {
+	mid := structOf("mid", 12,
+		member("n", tU32, 0),
+		member("", &btf.Union{Size: 4, Members: []btf.Member{member("raw", tU32, 0), member("tag", arrayOf(tChar, 0), 0)}}, 4),
+		member("after", tU32, 8))
+	end := structOf("end", 8,
+		member("n", tU32, 0),
+		member("", structOf("", 4, member("len", tU32, 0), member("data", arrayOf(tChar, 0), 4)), 4))
+	runJSONCases(t, []jsonCase{
+		{"in-the-middle", mid, newRec(12).u32(0, 1).str(4, "ABC\x00").u32(8, 7), `{"n":1,"raw":4407873,"tag":"","after":7}`},
+		{"at-the-end", end, newRec(8).u32(0, 1).u32(4, 2), `{"n":1,"len":2,"data":""}`},
+		{"at-the-end-with-data", end, append(newRec(8).u32(0, 1).u32(4, 2), "hi\x00"...), `{"n":1,"len":2,"data":"hi"}`},
+	})
+}
