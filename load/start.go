@@ -65,7 +65,7 @@ type Running struct {
 // section and the kernel's reason. On any error nothing stays loaded or attached.
 func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	if len(spec.Programs) == 0 {
-		return nil, errors.New("load: the object has no programs to run")
+		return nil, errors.New(`load: the object has no programs to run: put each BPF entry point in a section naming its hook, e.g. SEC("tp/syscalls/sys_enter_openat")`)
 	}
 	pl, err := newPlan(spec)
 	if err != nil {

@@ -150,7 +150,7 @@ func TestStartAndClose(t *testing.T) {
 
 func TestEmptySpec(t *testing.T) {
 	spec := twinsSpec(t)
-	if _, err := Start(spec, Options{Target: attach.Target{}}); err == nil || err.Error() != "load: the object has no programs to run" {
+	if _, err := Start(spec, Options{Target: attach.Target{}}); err == nil || err.Error() != `load: the object has no programs to run: put each BPF entry point in a section naming its hook, e.g. SEC("tp/syscalls/sys_enter_openat")` {
 		t.Errorf("error: %v", err)
 	}
 }
