@@ -106,6 +106,7 @@ func (i *Instance) Start(opts Options) error {
 	if err := growRingBuffers(i.spec, opts.RingBufSize); err != nil {
 		return err
 	}
+	fillMapSizes(i.spec, opts.Notes)
 	if opts.Target.Iface == "" {
 		opts.Target.Iface = packageIface(&i.pkg.Meta.Skel)
 	}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,5 +134,47 @@ func TestSetRejectsBadValues(t *testing.T) {
 	}
 	if err := inst.Set("no_such_global", "1"); err == nil {
 		t.Error("unknown global accepted")
+	}
+}
+
+// TestUnsizedMapsLoad starts an object whose maps leave their size to user space,
+// as libbpf-tools do; without defaults the kernel refuses to create them.
+func TestUnsizedMapsLoad(t *testing.T) {
+	requireKernel(t)
+	pkg, err := compile.Build(context.Background(), compile.Options{Source: "testdata/unsized.bpf.c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := nomia.New(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes strings.Builder
+	if err := inst.Start(nomia.Options{Notes: &notes}); err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	maps := inst.Running().Collection.Maps
+	if got := maps["stackmap"].MaxEntries(); got != 1024 {
+		t.Errorf("stackmap has %d entries, want 1024", got)
+	}
+	if got := maps["counts"].MaxEntries(); got != 10240 {
+		t.Errorf("counts has %d entries, want 10240", got)
+	}
+	if !strings.Contains(notes.String(), "map stackmap: the object leaves its size to user space") {
+		t.Errorf("no note about the stack map:\n%s", notes.String())
+	}
+	// The program runs: some task gets switched out within a moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var key uint32
+		var val uint64
+		if maps["counts"].Iterate().Next(&key, &val) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no sched_switch counted within 5s")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
