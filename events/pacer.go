@@ -39,7 +39,7 @@ type pacer struct {
 }
 
 // pause returns how long to wait before reading again, given that a batch of n
-// records occupying ringBytes bytes of ring (headers included) ended at now.
+// records occupying bytes bytes of ring (headers included) ended at now.
 func (p *pacer) pause(n, bytes int, now time.Time) time.Duration {
 	last := p.lastEnd
 	p.lastEnd = now
