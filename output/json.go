@@ -80,18 +80,10 @@ func (j *jsonWriter) keysFor(d *decode.Decoder) *jsonKeys {
 
 // utcClock formats times as RFC 3339 with nanoseconds in UTC, exactly like
 // time.RFC3339Nano, formatting the date and second only when the second changes.
-type utcClock struct {
-	sec    int64
-	valid  bool
-	prefix []byte // "2006-01-02T15:04:05"
-}
+type utcClock struct{ secondClock }
 
 func (c *utcClock) append(dst []byte, t time.Time) []byte {
-	if sec := t.Unix(); !c.valid || sec != c.sec {
-		c.sec, c.valid = sec, true
-		c.prefix = t.UTC().AppendFormat(c.prefix[:0], "2006-01-02T15:04:05")
-	}
-	dst = append(dst, c.prefix...)
+	dst = append(dst, c.format(t, time.UTC, "2006-01-02T15:04:05")...)
 	if ns := t.Nanosecond(); ns != 0 {
 		dst = appendFraction(dst, ns)
 	}

@@ -96,3 +96,21 @@ func appendRawJSON(dst, rec []byte) []byte {
 	dst = hex.AppendEncode(dst, rec)
 	return append(dst, '"')
 }
+
+// secondClock formats a time down to the second, formatting only when the second
+// changes: formatting costs more than decoding a small record, and a busy runner
+// prints many records per second. A clock's owner always passes the same zone and
+// layout.
+type secondClock struct {
+	sec   int64
+	valid bool
+	text  []byte
+}
+
+func (c *secondClock) format(t time.Time, loc *time.Location, layout string) []byte {
+	if sec := t.Unix(); !c.valid || sec != c.sec {
+		c.sec, c.valid = sec, true
+		c.text = t.In(loc).AppendFormat(c.text[:0], layout)
+	}
+	return c.text
+}

@@ -35,9 +35,7 @@ type tableWriter struct {
 	cells []byte // the row being written, cell after cell
 	ends  []int  // where each cell ends in cells
 
-	sec   int64
-	valid bool
-	clock [8]byte // "15:04:05"
+	clock secondClock
 }
 
 // NewTable returns a Writer that prints a header (TIME and the upper-cased field
@@ -93,7 +91,7 @@ func (t *tableWriter) Write(ev Event) error {
 		t.cur, t.headed = ev.Decoder, true
 		t.buf = appendLine(t.buf, []byte("TIME    "), cols, func(k int) []byte { return cols[k].title })
 	}
-	t.buf = appendLine(t.buf, t.clockText(ev.Time), cols, t.cellText)
+	t.buf = appendLine(t.buf, t.clock.format(ev.Time, t.loc, "15:04:05"), cols, t.cellText)
 	return t.maybeFlush()
 }
 
@@ -126,16 +124,6 @@ func appendLine(b, first []byte, cols []column, text func(k int) []byte) []byte 
 		}
 	}
 	return append(b, '\n')
-}
-
-// clockText returns tm as HH:MM:SS in the writer's zone, formatting only when the
-// second changes.
-func (t *tableWriter) clockText(tm time.Time) []byte {
-	if sec := tm.Unix(); !t.valid || sec != t.sec {
-		t.sec, t.valid = sec, true
-		tm.In(t.loc).AppendFormat(t.clock[:0], "15:04:05")
-	}
-	return t.clock[:]
 }
 
 // newLayout sizes the columns of d's table from its fields' types and names; a nil d
