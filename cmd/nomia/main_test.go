@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -19,7 +20,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "--ringbuf-size", "huge", "x.json"}, "run: invalid argument \"huge\" for \"--ringbuf-size\""},
 		{[]string{"build", "--event-type", "events", "x.bpf.c"}, `--event-type "events": want MAP=STRUCT`},
 		{[]string{"run", "/nonexistent/package.json"}, "source /nonexistent/package.json: no such file"},
+		{[]string{"build", "-o", "/nonexistent/dir/x.json", "../../examples/opensnoop/opensnoop.bpf.c"}, "write /nonexistent/dir/x.json: cannot create files in /nonexistent/dir: no such file or directory"},
 	} {
+		if tc.args[0] == "build" && len(tc.args) > 2 && tc.args[1] == "-o" {
+			if _, err := exec.LookPath("clang"); err != nil {
+				t.Logf("%q skipped: clang not installed", tc.args)
+				continue
+			}
+		}
 		root := newRootCmd()
 		root.SetArgs(tc.args)
 		root.SetOut(&strings.Builder{})
