@@ -15,6 +15,7 @@ import (
 	"nomia.dev/nomia/events"
 	"nomia.dev/nomia/globals"
 	"nomia.dev/nomia/load"
+	"nomia.dev/nomia/ringdrops"
 )
 
 // Options configure how an instance attaches and reads.
@@ -44,6 +45,7 @@ type Instance struct {
 	streams []stream
 	running *load.Running
 	reader  *events.Reader
+	drops   *ringdrops.Counter
 }
 
 // New prepares pkg without touching the kernel: it parses the object, lists its
@@ -107,6 +109,12 @@ func (i *Instance) Start(opts Options) error {
 		return err
 	}
 	fillMapSizes(i.spec, opts.Notes)
+	drops, err := ringdrops.Instrument(i.spec)
+	if err != nil {
+		// Counting is a bonus; the program still runs as written.
+		fmt.Fprintf(opts.Notes, "nomia: %v: ring buffer losses will not be counted\n", err)
+	}
+	i.drops = drops
 	if opts.Target.Iface == "" {
 		opts.Target.Iface = packageIface(&i.pkg.Meta.Skel)
 	}
@@ -158,15 +166,27 @@ func (i *Instance) Run(ctx context.Context, handler func(Event), idle func()) er
 	return err
 }
 
-// Lost returns, per event map name, how many records the kernel dropped.
+// Lost returns, per event map name, how many records were lost: for perf
+// buffers as the kernel reports them, for ring buffers the writes the programs
+// could not make because the ring was full (counted by instrumentation; "?"
+// stands for a ring nomia could not tell from the instructions).
 func (i *Instance) Lost() map[string]uint64 {
 	lost := map[string]uint64{}
-	if i.reader == nil {
-		return lost
+	if i.reader != nil {
+		for n, c := range i.reader.Lost() {
+			if c > 0 {
+				lost[i.streams[n].name] = c
+			}
+		}
 	}
-	for n, c := range i.reader.Lost() {
-		if c > 0 {
-			lost[i.streams[n].name] = c
+	if i.drops != nil && i.running != nil {
+		counts, err := i.drops.Read(i.running.Collection)
+		if err == nil {
+			for ring, c := range counts {
+				if c > 0 {
+					lost[ring] += c
+				}
+			}
 		}
 	}
 	return lost

@@ -3,15 +3,18 @@ package nomia_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cilium/ebpf"
+	"golang.org/x/sys/unix"
 
 	"nomia.dev/nomia"
 	"nomia.dev/nomia/bpfpkg"
@@ -176,5 +179,43 @@ func TestUnsizedMapsLoad(t *testing.T) {
 			t.Fatal("no sched_switch counted within 5s")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestRingBufferLossesReported fills a ring nobody reads and checks that Lost
+// reports exactly the reserves the program saw fail: the kernel itself tells user
+// space nothing about them.
+func TestRingBufferLossesReported(t *testing.T) {
+	requireKernel(t)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	pkg, err := compile.Build(context.Background(), compile.Options{Source: "testdata/ringfull.bpf.c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := nomia.New(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.Set("target_tid", strconv.Itoa(unix.Gettid())); err != nil {
+		t.Fatal(err)
+	}
+	// Keep the ring at one page, so that a few records fill it.
+	if err := inst.Start(nomia.Options{RingBufSize: uint32(os.Getpagesize()), Notes: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	for i := 0; i < 30; i++ {
+		unix.Getppid()
+	}
+	var failed uint64
+	if err := inst.Running().Collection.Variables["failed"].Get(&failed); err != nil {
+		t.Fatal(err)
+	}
+	if failed == 0 || failed == 30 {
+		t.Fatalf("%d of 30 reserves failed: the ring should fill part way", failed)
+	}
+	if got := inst.Lost()["events"]; got != failed {
+		t.Errorf("Lost reports %d records on events, the program saw %d reserves fail", got, failed)
 	}
 }
