@@ -15,7 +15,8 @@ import (
 type Event struct {
 	// Map is the name of the map the record came from.
 	Map string
-	// Time is when the record was read.
+	// Time is when the record was read: the records of one drained batch share
+	// a reading of the clock taken as the batch starts (and every 256 records).
 	Time time.Time
 	// Data is the raw record, valid only during the handler call.
 	Data []byte
@@ -39,8 +40,8 @@ type stream struct {
 	decoder *decode.Decoder
 }
 
-func (s *stream) event(rec []byte) Event {
-	return Event{Map: s.name, Time: time.Now(), Data: rec, Decoder: s.decoder}
+func (s *stream) event(rec []byte, now time.Time) Event {
+	return Event{Map: s.name, Time: now, Data: rec, Decoder: s.decoder}
 }
 
 // eventStreams finds the ring-buffer and perf-buffer maps of spec and the BTF type

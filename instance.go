@@ -157,9 +157,13 @@ func (i *Instance) Run(ctx context.Context, handler func(Event), idle func()) er
 	if idle == nil {
 		idle = func() {}
 	}
+	var clock batchClock
 	err := i.reader.Run(ctx, func(n int, rec []byte) {
-		handler(i.streams[n].event(rec))
-	}, idle)
+		handler(i.streams[n].event(rec, clock.now()))
+	}, func() {
+		clock.stale()
+		idle()
+	})
 	if ctx.Err() != nil {
 		return nil
 	}
