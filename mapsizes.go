@@ -3,7 +3,6 @@ package nomia
 import (
 	"fmt"
 	"io"
-	"sort"
 
 	"github.com/cilium/ebpf"
 )
@@ -28,12 +27,7 @@ var sizedByUserSpace = map[ebpf.MapType]bool{
 
 // fillMapSizes gives sizes to the maps spec leaves unsized, with one note each.
 func fillMapSizes(spec *ebpf.CollectionSpec, notes io.Writer) {
-	names := make([]string, 0, len(spec.Maps))
-	for name := range spec.Maps {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range sortedMapNames(spec) {
 		m := spec.Maps[name]
 		if m.MaxEntries != 0 || !sizedByUserSpace[m.Type] {
 			continue
