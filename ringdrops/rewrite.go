@@ -2,6 +2,7 @@ package ringdrops
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
@@ -101,8 +102,8 @@ func reaim(ins *asm.Instruction, i int, oldPos, shift []int) error {
 		off = int(ins.Constant)
 	}
 	target := oldPos[i+1] + off
-	ti := indexOfSlot(oldPos, target)
-	if ti < 0 {
+	ti, found := slices.BinarySearch(oldPos, target)
+	if !found {
 		return fmt.Errorf("jump at instruction %d lands inside an instruction", i)
 	}
 	newOff := off + shift[ti] - shift[i]
@@ -115,22 +116,6 @@ func reaim(ins *asm.Instruction, i int, oldPos, shift []int) error {
 	}
 	ins.Offset = int16(newOff)
 	return nil
-}
-
-func indexOfSlot(pos []int, slot int) int {
-	lo, hi := 0, len(pos)-1
-	for lo <= hi {
-		mid := (lo + hi) / 2
-		switch {
-		case pos[mid] == slot:
-			return mid
-		case pos[mid] < slot:
-			lo = mid + 1
-		default:
-			hi = mid - 1
-		}
-	}
-	return -1
 }
 
 // ringOf finds the ring buffer a call at index i writes to: the map whose

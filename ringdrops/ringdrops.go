@@ -8,6 +8,7 @@
 package ringdrops
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -70,7 +71,8 @@ func (c *Counter) Read(coll *ebpf.Collection) (map[string]uint64, error) {
 	}
 	counts := make(map[string]uint64, len(c.rings))
 	for i, ring := range c.rings {
-		counts[ring] += nativeUint64(value[8*i:])
+		// The kernel writes the counters in the machine's own byte order.
+		counts[ring] += binary.NativeEndian.Uint64(value[8*i:])
 	}
 	return counts, nil
 }
