@@ -288,7 +288,7 @@ func TestRunReturnsPromptlyOnCancel(t *testing.T) {
 				maps = append(maps, out.perf)
 			}
 			testProgram(t, p, out)
-			r, err := Open(maps, Options{MaxLatency: time.Second})
+			r, err := Open(maps, Options{MaxLatency: time.Hour})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -299,21 +299,16 @@ func TestRunReturnsPromptlyOnCancel(t *testing.T) {
 			go func() { done <- r.Run(ctx, func(int, []byte) { n.Add(1) }, nil) }()
 			p.burst(1000) // under load first, then blocked in a wait
 			time.Sleep(50 * time.Millisecond)
-			start := time.Now()
 			cancel()
 			select {
 			case err := <-done:
 				if err != nil {
 					t.Fatalf("Run = %v, want nil after cancel", err)
 				}
-				// MaxLatency is 1s, so a reader that waited for its deadline
-				// instead of being interrupted would take up to 1s; the margin
-				// over "immediately" absorbs scheduling delays on a busy machine.
-				if d := time.Since(start); d > 250*time.Millisecond {
-					t.Errorf("Run returned %v after cancel, want < 250ms", d)
-				}
-			case <-time.After(2 * time.Second):
-				t.Fatal("Run did not return within 2s of cancel")
+			case <-time.After(10 * time.Second):
+				// MaxLatency is an hour: a reader that waited for its deadline
+				// instead of being interrupted would still be waiting.
+				t.Fatal("Run did not return within 10s of cancel")
 			}
 			if n.Load() != int64(1000*len(maps)) {
 				t.Errorf("delivered %d records before cancel, want %d", n.Load(), 1000*len(maps))

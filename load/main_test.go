@@ -18,7 +18,7 @@ var programNames = []string{"nt_btf_bad", "nt_raw", "nt_good_btf", "nt_good_raw"
 // twinsSpec compiles testdata/twins.bpf.c, keeps only the named programs, sets
 // nt_tgid to the test process, and checks after the test that none of its
 // programs is left loaded.
-func twinsSpec(t *testing.T, keep ...string) *ebpf.CollectionSpec {
+func twinsSpec(t testing.TB, keep ...string) *ebpf.CollectionSpec {
 	t.Helper()
 	if runtime.GOARCH != "amd64" {
 		t.Skip("test programs are written for x86_64")
