@@ -82,7 +82,7 @@ func startReader(t *testing.T, maps []*ebpf.Map, opts Options) *running {
 	return rn
 }
 
-// stop cancels Run and checks that it returns nil within a second.
+// stop cancels Run and checks that it returns nil (10s bounds a hang, not speed).
 func (rn *running) stop(t *testing.T) {
 	t.Helper()
 	if rn.cancel == nil {
@@ -95,8 +95,8 @@ func (rn *running) stop(t *testing.T) {
 		if err != nil {
 			t.Errorf("Run after cancel: %v, want nil", err)
 		}
-	case <-time.After(time.Second):
-		t.Errorf("Run still running 1s after cancel")
+	case <-time.After(10 * time.Second):
+		t.Errorf("Run still running 10s after cancel")
 	}
 }
 
@@ -389,7 +389,7 @@ func TestCloseStopsRun(t *testing.T) {
 		if err != nil {
 			t.Errorf("Run after Close = %v, want nil", err)
 		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Run did not return within 2s of Close")
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return within 10s of Close")
 	}
 }
