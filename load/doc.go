@@ -7,5 +7,8 @@
 // preferred flavour (fentry > kprobe, fexit > kretprobe, tp_btf > raw_tp >
 // tracepoint), falls back to the next when the kernel refuses it at load or at
 // attach, closes the flavours it does not need, and writes one note per skipped
-// program. Either everything is attached or nothing stays loaded.
+// program. A program whose tracepoint or kernel function this kernel lacks is
+// skipped with a note, as libbpf-tools' own loaders skip it, while another
+// program remains to attach. Either everything else is attached or nothing
+// stays loaded.
 package load

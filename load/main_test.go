@@ -13,7 +13,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(bpftest.PrivateMounts(m)) }
 
 // programNames are all programs of testdata/twins.bpf.c, for the leak check.
-var programNames = []string{"nt_btf_bad", "nt_raw", "nt_good_btf", "nt_good_raw", "nt_fentry", "nt_kprobe", "nt_tp", "nt_past", "nt_iter", "nt_raw_getpid"}
+var programNames = []string{"nt_btf_bad", "nt_raw", "nt_good_btf", "nt_good_raw", "nt_fentry", "nt_kprobe", "nt_tp", "nt_past", "nt_iter", "nt_raw_getpid", "nt_missing_tp", "nt_missing_fentry", "nt_missing_kprobe"}
 
 // twinsSpec compiles testdata/twins.bpf.c, keeps only the named programs, sets
 // nt_tgid to the test process, and checks after the test that none of its

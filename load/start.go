@@ -31,13 +31,15 @@ type Program struct {
 	Name, Section string
 }
 
-// Skipped is a program left out because a twin of it serves the same hook.
+// Skipped is a program left out: a twin of it serves the same hook, or its
+// attach point does not exist on this kernel.
 type Skipped struct {
 	Name, Section string
-	// Reason is why: the kernel's refusal, or "not needed" when a preferred twin
-	// works.
+	// Reason is why: the kernel's refusal, "not needed" when a preferred twin
+	// works, or which tracepoint or kernel function is missing.
 	Reason string
-	// Using is the program used instead.
+	// Using is the program used instead; zero when the hook is missing from
+	// this kernel and nothing replaces it.
 	Using Program
 }
 
@@ -61,6 +63,9 @@ type Running struct {
 // hooking the same target in several flavours (fentry/X + kprobe/X, fexit/X +
 // kretprobe/X, tp_btf/X + raw_tp/X + tracepoint/C/X) load and attach only the
 // first flavour this kernel accepts; the rest are skipped with a note. A program
+// whose tracepoint or kernel function does not exist on this kernel (in any of
+// its flavours) is skipped with a note, as libbpf-tools skip it themselves, as
+// long as another program remains; when none remains Start fails. A program
 // with no working flavour is a one-line error naming each program tried, its
 // section and the kernel's reason. On any error nothing stays loaded or attached.
 func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
@@ -73,11 +78,20 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	}
 	plainKconfig(spec)
 	failures := map[*flavour]failure{}
+	absent, err := pl.dropAbsent(&kernelHooks{}, failures)
+	if err != nil {
+		return nil, err
+	}
 	coll, err := pl.load(spec, failures, opts.Collection)
 	if err != nil {
 		return nil, err
 	}
-	r := &Running{Collection: coll, iters: map[string]attach.Iter{}}
+	r := &Running{Collection: coll, Skipped: absent, iters: map[string]attach.Iter{}}
+	if opts.Notes != nil {
+		for _, sk := range absent {
+			fmt.Fprintf(opts.Notes, "nomia: skipped %s (%s): %s\n", sk.Name, sk.Section, sk.Reason)
+		}
+	}
 	for _, u := range pl.units {
 		if err := r.attachUnit(u, spec, pl.hooks, failures, opts); err != nil {
 			r.Close()

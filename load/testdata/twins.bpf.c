@@ -104,3 +104,23 @@ int nt_raw_getpid(struct bpf_raw_tracepoint_args *ctx)
 {
 	return 0;
 }
+
+// Hooks no kernel has, like syncsnoop's arm-only sys_enter_arm_sync_file_range
+// on x86: Start skips them as long as another program attaches.
+SEC("tp/syscalls/sys_enter_nomia_missing")
+int nt_missing_tp(void *ctx)
+{
+	return 0;
+}
+
+SEC("fentry/nomia_missing_function")
+int BPF_PROG(nt_missing_fentry)
+{
+	return 0;
+}
+
+SEC("kprobe/nomia_missing_function")
+int nt_missing_kprobe(void *ctx)
+{
+	return 0;
+}
