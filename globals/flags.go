@@ -80,6 +80,7 @@ func Register(fs *pflag.FlagSet, vars []Var) *Values {
 		f.DefValue = ""
 		if isBool(v.Type) {
 			f.NoOptDefVal = "true"
+			registerSwitches(fs, x, long)
 		}
 	}
 	return vals
@@ -146,19 +147,20 @@ func (v *Values) names() string {
 }
 
 // Apply writes every global the user set into spec, encoded in the object's
-// byte order; globals not set keep the object's initial values.
+// byte order, and the package's cmdarg defaults of those not set (see
+// Var.MetaDefault); other globals keep the object's initial values.
 func (v *Values) Apply(spec *ebpf.CollectionSpec) error {
 	order := byteOrder(spec)
 	for _, name := range v.order {
 		x := v.byName[name]
-		if !x.set {
+		if !x.set && !x.v.MetaDefault {
 			continue
 		}
 		vs := spec.Variables[name]
 		if vs == nil {
 			return fmt.Errorf("global %s is not in the object: was it removed or declared static?", name)
 		}
-		b, err := encode(x.v.Type, x.text, order)
+		b, err := encode(x.v.Type, x.String(), order)
 		if err != nil {
 			return fmt.Errorf("global %s: %w", name, err)
 		}

@@ -38,6 +38,10 @@ type Var struct {
 	// Long and Short are the flag names: eunomia's cmdarg names when the
 	// metadata has them, else Name and no short flag.
 	Long, Short string
+	// MetaDefault is set when Default comes from the package's cmdarg default
+	// rather than the object's bytes. eunomia-bpf gives the variable that value
+	// even when the flag is absent, so Apply writes it too.
+	MetaDefault bool
 }
 
 // List returns the settable globals of spec: every variable of a .rodata,
@@ -67,7 +71,12 @@ func List(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta) ([]Var, error) {
 	})
 	vars := make([]Var, 0, len(specs))
 	for _, vs := range specs {
-		vars = append(vars, newVar(vs, byteOrder(spec), lookup(meta, vs.SectionName, vs.Name)))
+		md := lookup(meta, vs.SectionName, vs.Name)
+		v := newVar(vs, byteOrder(spec), md)
+		if err := applyMetaDefault(&v, md); err != nil {
+			return nil, err
+		}
+		vars = append(vars, v)
 	}
 	return vars, nil
 }
