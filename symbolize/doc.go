@@ -6,7 +6,8 @@
 // /proc/PID/maps and the ELF symbol tables (.symtab and .dynsym) of the mapped
 // files, which are read through /proc/PID/root, or /proc/PID/map_files when the
 // file was deleted or replaced, and cached by device and inode so that every
-// process mapping libc parses it once.
+// process mapping libc parses it once. A Go binary without .symtab is named
+// from its .gopclntab, which the Go runtime keeps in every Go binary.
 //
 // A name is the function's name, or "function+0xOFF" with Options.Offsets (as
 // BCC's tools print them with -v). An address inside a mapped file that no

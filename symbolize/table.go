@@ -31,7 +31,7 @@ type Table struct {
 	mu         sync.Mutex
 	kernel     symtab
 	kernelRead bool
-	procs      map[int][]mapping     // nil maps: the process has exited
+	procs      map[int][]mapping      // nil maps: the process has exited
 	files      map[fileID]*elfSymbols // nil: the file cannot be read
 }
 
