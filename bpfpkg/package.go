@@ -173,12 +173,16 @@ func normalized(m Meta) Meta {
 	return m
 }
 
-// Spec parses the object into a cilium/ebpf collection spec. Each call returns a
-// fresh spec, so callers may modify it.
+// Spec parses the object into a cilium/ebpf collection spec, with the attach
+// points the metadata sets applied to the sections (see ApplyAttachPoints).
+// Each call returns a fresh spec, so callers may modify it.
 func (p *Package) Spec() (*ebpf.CollectionSpec, error) {
 	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(p.Object))
 	if err != nil {
 		return nil, fmt.Errorf("package: the eBPF object cannot be read (%v)", err)
+	}
+	if err := p.Meta.ApplyAttachPoints(spec); err != nil {
+		return nil, err
 	}
 	return spec, nil
 }
