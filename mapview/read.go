@@ -1,0 +1,240 @@
+package mapview
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/cilium/ebpf"
+)
+
+// entry is one key and its value, per-CPU values already summed.
+type entry struct {
+	key, value []byte
+}
+
+// read returns the view's non-zero entries from coll, sorted: tables by their
+// count, largest first, histograms by key.
+func (v *View) read(coll *ebpf.Collection) ([]entry, error) {
+	var (
+		es  []entry
+		err error
+	)
+	if v.global != nil {
+		es, err = v.readGlobal(coll)
+	} else {
+		es, err = v.readMap(coll)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.sort(es)
+	return es, nil
+}
+
+// readMap iterates the map, skipping all-zero values (untouched array slots).
+func (v *View) readMap(coll *ebpf.Collection) ([]entry, error) {
+	m, err := v.loadedMap(coll)
+	if err != nil {
+		return nil, err
+	}
+	var es []entry
+	key := make([]byte, v.keySize)
+	if v.perCPU {
+		var values [][]byte
+		it := m.Iterate()
+		for it.Next(&key, &values) {
+			value := v.sumCPUs(values)
+			if !allZero(value) {
+				es = append(es, entry{key: bytes.Clone(key), value: value})
+			}
+		}
+		return es, v.iterErr(it.Err())
+	}
+	value := make([]byte, v.valueSize)
+	it := m.Iterate()
+	for it.Next(&key, &value) {
+		if !allZero(value) {
+			es = append(es, entry{key: bytes.Clone(key), value: bytes.Clone(value)})
+		}
+	}
+	return es, v.iterErr(it.Err())
+}
+
+func (v *View) iterErr(err error) error {
+	if err != nil {
+		return fmt.Errorf("mapview: read map %s: %w", v.name, err)
+	}
+	return nil
+}
+
+// loadedMap finds the view's map in coll.
+func (v *View) loadedMap(coll *ebpf.Collection) (*ebpf.Map, error) {
+	m := coll.Maps[v.mapName]
+	if m == nil {
+		return nil, fmt.Errorf("mapview: the collection has no map %s: load it from the spec the view was planned from", v.mapName)
+	}
+	return m, nil
+}
+
+// readGlobal reads a .bss/.data variable; each element of an array is an
+// entry keyed by its index.
+func (v *View) readGlobal(coll *ebpf.Collection) ([]entry, error) {
+	buf, err := v.globalBytes(coll)
+	if err != nil {
+		return nil, err
+	}
+	var es []entry
+	for i := 0; i < v.global.count && (i+1)*v.valueSize <= len(buf); i++ {
+		value := buf[i*v.valueSize : (i+1)*v.valueSize]
+		if !allZero(value) {
+			es = append(es, entry{key: []byte{byte(i), byte(i >> 8), byte(i >> 16), byte(i >> 24)}, value: value})
+		}
+	}
+	return es, nil
+}
+
+// globalBytes copies the variable's current bytes from the kernel.
+func (v *View) globalBytes(coll *ebpf.Collection) ([]byte, error) {
+	gv := coll.Variables[v.global.name]
+	if gv == nil {
+		return nil, fmt.Errorf("mapview: the collection has no global %s: load it from the spec the view was planned from", v.global.name)
+	}
+	buf := make([]byte, gv.Size())
+	if err := gv.Get(buf); err != nil {
+		return nil, fmt.Errorf("mapview: read global %s: %w", v.global.name, err)
+	}
+	return buf, nil
+}
+
+// sumCPUs adds the integers of each CPU's value and takes other bytes
+// (strings) from the first CPU that set them.
+func (v *View) sumCPUs(values [][]byte) []byte {
+	out := make([]byte, v.valueSize)
+	for _, val := range values {
+		if len(val) < v.valueSize {
+			continue
+		}
+		for _, l := range v.sum {
+			dst, src := out[l.offset:l.offset+l.size], val[l.offset:l.offset+l.size]
+			switch {
+			case l.integer:
+				addUint(dst, src)
+			case allZero(dst):
+				copy(dst, src)
+			}
+		}
+	}
+	return out
+}
+
+// sort orders tables by count, largest first, and histograms by key; ties
+// and countless tables go by key, so output is stable between prints.
+func (v *View) sort(es []entry) {
+	slices.SortFunc(es, func(a, b entry) int {
+		if v.kind == Table && v.count != nil {
+			if c := v.count.compare(b.value, a.value); c != 0 {
+				return c // largest first
+			}
+		}
+		return v.compareKeys(a.key, b.key)
+	})
+}
+
+// compareKeys orders integer keys by value, others by their bytes.
+func (v *View) compareKeys(a, b []byte) int {
+	if len(a) <= 8 && len(a) == len(b) {
+		ua, ub := readUint(a), readUint(b)
+		switch {
+		case ua < ub:
+			return -1
+		case ua > ub:
+			return 1
+		}
+		return 0
+	}
+	return bytes.Compare(a, b)
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Clear empties the map, or zeroes the global, after a print (--clear,
+// sample.clear_map). Arrays cannot lose keys, so their values become zero.
+func (v *View) Clear(coll *ebpf.Collection) error {
+	if v.global != nil {
+		buf, err := v.globalBytes(coll)
+		if err != nil {
+			return err
+		}
+		clear(buf)
+		if err := coll.Variables[v.global.name].Set(buf); err != nil {
+			return fmt.Errorf("mapview: clear global %s: %w", v.name, err)
+		}
+		return nil
+	}
+	m, err := v.loadedMap(coll)
+	if err != nil {
+		return err
+	}
+	keys, err := v.keys(m)
+	if err != nil {
+		return err
+	}
+	zero := v.zeroValue()
+	for _, k := range keys {
+		if v.clearByPut {
+			err = m.Put(k, zero)
+		} else if err = m.Delete(k); errors.Is(err, ebpf.ErrKeyNotExist) {
+			err = nil // the program deleted it meanwhile
+		}
+		if err != nil {
+			return fmt.Errorf("mapview: clear map %s: %w", v.name, err)
+		}
+	}
+	return nil
+}
+
+// zeroValue is the value Put needs to zero an array slot: one per CPU for a
+// per-CPU array.
+func (v *View) zeroValue() any {
+	if !v.perCPU {
+		return make([]byte, v.valueSize)
+	}
+	n, err := ebpf.PossibleCPU()
+	if err != nil || n < 1 {
+		n = 1
+	}
+	vals := make([][]byte, n)
+	for i := range vals {
+		vals[i] = make([]byte, v.valueSize)
+	}
+	return vals
+}
+
+// keys lists the map's keys, so that deleting them does not disturb the walk.
+func (v *View) keys(m *ebpf.Map) ([][]byte, error) {
+	var (
+		keys [][]byte
+		prev any // nil asks for the first key
+	)
+	for {
+		next := make([]byte, v.keySize)
+		err := m.NextKey(prev, &next)
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return keys, nil
+		}
+		if err != nil {
+			return nil, v.iterErr(err)
+		}
+		keys = append(keys, next)
+		prev = next
+	}
+}

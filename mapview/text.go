@@ -1,0 +1,291 @@
+package mapview
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+
+	"nomia.dev/nomia/decode"
+)
+
+// WriteText prints the view's current contents the way libbpf-tools print
+// them: histograms as print_log2_hist / print_linear_hist draw them, each
+// headed by its key and the value's other fields (`pid = 42 comm = sshd`);
+// tables as aligned columns, largest count first; maps with stack ids as
+// offcputime prints them, or folded with Options.Folded. An empty map prints
+// nothing.
+func (v *View) WriteText(w io.Writer, coll *ebpf.Collection) error {
+	es, err := v.read(coll)
+	if err != nil {
+		return err
+	}
+	var buf []byte
+	switch {
+	case v.kind != Table:
+		buf = v.appendHists(buf, es, v.unitName(coll))
+	case len(v.stacks) > 0:
+		buf, err = v.appendStacks(buf, coll, v.top(es))
+	default:
+		buf = v.appendTable(buf, v.top(es))
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(buf); err != nil {
+		return fmt.Errorf("mapview: write %s: %w", v.name, err)
+	}
+	return nil
+}
+
+// top keeps the Options.Top largest entries.
+func (v *View) top(es []entry) []entry {
+	if v.opts.Top > 0 && len(es) > v.opts.Top {
+		return es[:v.opts.Top]
+	}
+	return es
+}
+
+// appendHists draws one histogram per entry, blank lines between them.
+func (v *View) appendHists(dst []byte, es []entry, unit string) []byte {
+	for i, e := range es {
+		if i > 0 {
+			dst = append(dst, '\n')
+		}
+		if head := v.appendHeader(nil, e); len(head) > 0 {
+			dst = append(append(dst, head...), '\n')
+		}
+		dst = v.appendHist(dst, e.value, unit)
+	}
+	return dst
+}
+
+// appendHist draws one value's slots.
+func (v *View) appendHist(dst, value []byte, unit string) []byte {
+	vals := v.slotValues(value)
+	if v.kind == LinearHist {
+		return appendLinearHist(dst, vals, unit)
+	}
+	return appendLog2Hist(dst, vals, unit)
+}
+
+// slotValues reads the histogram's counters.
+func (v *View) slotValues(value []byte) []uint64 {
+	s := v.slots
+	vals := make([]uint64, s.n)
+	for i := range vals {
+		off := s.offset + i*s.elem
+		vals[i] = readUint(value[off : off+s.elem])
+	}
+	return vals
+}
+
+// appendHeader writes `name = text` for the key's fields (when the key says
+// something) and the histogram value's other fields.
+func (v *View) appendHeader(dst []byte, e entry) []byte {
+	if v.showKey {
+		dst = appendPairs(dst, v.keyText, e.key)
+	}
+	if v.rest != nil {
+		dst = appendPairs(dst, v.rest, e.value)
+	}
+	return dst
+}
+
+// appendPairs writes each field of rec as `name = text`, space separated.
+func appendPairs(dst []byte, d *decode.Decoder, rec []byte) []byte {
+	for i, f := range d.Fields() {
+		if len(dst) > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, f.Name...)
+		dst = append(dst, " = "...)
+		dst = d.AppendField(dst, i, rec)
+	}
+	return dst
+}
+
+// column is one table column: a field of the key or of the value.
+type column struct {
+	dec   *decode.Decoder
+	index int
+	value bool // from the value, else the key
+	right bool // numbers align right, text left
+	width int
+}
+
+// appendTable writes a header of upper-cased field names and one aligned row
+// per entry: key fields, then value fields.
+func (v *View) appendTable(dst []byte, es []entry) []byte {
+	var cols []column
+	add := func(d *decode.Decoder, value bool) {
+		for i, f := range d.Fields() {
+			cols = append(cols, column{dec: d, index: i, value: value, right: isNumber(f.Type), width: len(f.Name)})
+		}
+	}
+	if v.showKey {
+		add(v.keyText, false)
+	}
+	add(v.valueText, true)
+	cells := make([][]string, len(es))
+	for r, e := range es {
+		cells[r] = make([]string, len(cols))
+		for c := range cols {
+			rec := e.key
+			if cols[c].value {
+				rec = e.value
+			}
+			cells[r][c] = string(cols[c].dec.AppendField(nil, cols[c].index, rec))
+			cols[c].width = max(cols[c].width, len(cells[r][c]))
+		}
+	}
+	header := make([]string, len(cols))
+	for c := range cols {
+		header[c] = strings.ToUpper(cols[c].dec.Fields()[cols[c].index].Name)
+	}
+	dst = appendRow(dst, cols, header)
+	for _, row := range cells {
+		dst = appendRow(dst, cols, row)
+	}
+	return dst
+}
+
+// appendRow writes one table line without trailing blanks.
+func appendRow(dst []byte, cols []column, cells []string) []byte {
+	start := len(dst)
+	for c, s := range cells {
+		if c > 0 {
+			dst = append(dst, ' ')
+		}
+		if cols[c].right {
+			dst = appendRight(dst, s, cols[c].width)
+		} else {
+			dst = appendLeft(dst, s, cols[c].width)
+		}
+	}
+	line := strings.TrimRight(string(dst[start:]), " ")
+	return append(append(dst[:start], line...), '\n')
+}
+
+// isNumber reports whether a field prints as a number.
+func isNumber(t btf.Type) bool {
+	switch u := btf.UnderlyingType(t).(type) {
+	case *btf.Int:
+		return !isCharInt(u)
+	case *btf.Float:
+		return true
+	}
+	return false
+}
+
+// appendStacks prints each entry's stacks, offcputime style or folded.
+func (v *View) appendStacks(dst []byte, coll *ebpf.Collection, es []entry) ([]byte, error) {
+	for _, e := range es {
+		stacks, err := v.stacksOf(coll, e)
+		if err != nil {
+			return nil, err
+		}
+		if v.opts.Folded {
+			dst = v.appendFolded(dst, e, stacks)
+			continue
+		}
+		for _, s := range stacks {
+			if s.missed {
+				dst = append(dst, "    [Missed "+stackKind(s.user)+" Stack]\n"...)
+			}
+			for _, f := range s.frames {
+				dst = append(append(append(dst, "    "...), f...), '\n')
+			}
+		}
+		dst = append(dst, "    -                "...)
+		dst = append(v.appendLabel(dst, e, true), '\n')
+		dst = append(dst, "        "...)
+		dst = append(dst, v.countText(e)...)
+		dst = append(dst, "\n\n"...)
+	}
+	return dst, nil
+}
+
+// appendFolded writes `label;user frames;kernel frames count`, root first, the
+// input flamegraph.pl reads.
+func (v *View) appendFolded(dst []byte, e entry, stacks []stack) []byte {
+	dst = v.appendLabel(dst, e, false)
+	for _, user := range []bool{true, false} {
+		for _, s := range stacks {
+			if s.user != user {
+				continue
+			}
+			if s.missed {
+				dst = append(dst, ";[Missed "+stackKind(s.user)+" Stack]"...)
+			}
+			for _, f := range slices.Backward(s.frames) {
+				dst = append(append(dst, ';'), f...)
+			}
+		}
+	}
+	dst = append(dst, ' ')
+	return append(append(dst, v.countText(e)...), '\n')
+}
+
+func stackKind(user bool) string {
+	if user {
+		return "User"
+	}
+	return "Kernel"
+}
+
+// appendLabel names an entry's task: `comm (pid)` as offcputime prints it
+// (withPid), or the comm alone for folded lines; without a comm, the key's
+// fields other than stack ids.
+func (v *View) appendLabel(dst []byte, e entry, withPid bool) []byte {
+	comm := v.textField(e, "comm")
+	pid := v.textField(e, "pid")
+	if pid == "" {
+		pid = v.textField(e, "tgid")
+	}
+	switch {
+	case comm != "" && withPid && pid != "":
+		return append(dst, comm+" ("+pid+")"...)
+	case comm != "":
+		return append(dst, comm...)
+	}
+	start := len(dst)
+	for i, f := range v.keyText.Fields() {
+		if isStackID(f.Name) {
+			continue
+		}
+		if len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, f.Name+"="...)
+		dst = v.keyText.AppendField(dst, i, e.key)
+	}
+	return dst
+}
+
+// textField is the text of the key's or the value's field name, or "".
+func (v *View) textField(e entry, name string) string {
+	for _, side := range []struct {
+		d   *decode.Decoder
+		rec []byte
+	}{{v.keyText, e.key}, {v.valueText, e.value}} {
+		for i, f := range side.d.Fields() {
+			if f.Name == name {
+				return string(side.d.AppendField(nil, i, side.rec))
+			}
+		}
+	}
+	return ""
+}
+
+// countText is the entry's count: the value's first integer, or 1 when the
+// value holds none (each key then stands for one occurrence).
+func (v *View) countText(e entry) string {
+	if v.count == nil {
+		return "1"
+	}
+	return v.count.text(e.value)
+}
