@@ -159,6 +159,9 @@ func describe(obj []byte, source string, docs map[string][]string, results []eve
 		},
 		Nomia: &bpfpkg.NomiaMeta{Version: version.Version, Source: filepath.Base(source)},
 	}
+	if err := addSamples(source, meta.Skel.Maps, docs); err != nil {
+		return nil, err
+	}
 	if err := exportTypes(&meta, info.spec.Types, results, log); err != nil {
 		return nil, err
 	}
