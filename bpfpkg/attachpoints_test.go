@@ -78,3 +78,20 @@ func TestSpecAppliesTCHook(t *testing.T) {
 		t.Errorf("tcopts not read: %+v", pkg.Meta.Skel.Progs[0])
 	}
 }
+
+// eunomia's loader reads a sample without "type" as default_kv.
+func TestParseSampleDefaultType(t *testing.T) {
+	obj := minimalObject(t)
+	data := envelopeJSON(t, obj, len(obj), `{"bpf_skel":{"obj_name":"m","progs":null,"data_sections":null,
+		"maps":[{"name":"a","ident":"a","sample":{"interval":1000}},{"name":"b","ident":"b","sample":{"interval":10,"type":"log2_hist"}}]}}`)
+	pkg, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pkg.Meta.Skel.Maps[0].Sample.Type; got != "default_kv" {
+		t.Errorf("untyped sample read as %q, want default_kv", got)
+	}
+	if got := pkg.Meta.Skel.Maps[1].Sample.Type; got != "log2_hist" {
+		t.Errorf("log2_hist sample read as %q", got)
+	}
+}

@@ -169,3 +169,17 @@ type Member struct {
 	// Type is the C spelling of the field's type, e.g. "char[16]".
 	Type string `json:"type"`
 }
+
+// DefaultSampleType is eunomia-bpf's printer for a sampled map whose sample
+// names no type.
+const DefaultSampleType = "default_kv"
+
+// fillDefaults writes eunomia-bpf's defaults into fields that files may omit,
+// so that readers need not know them.
+func (m *Meta) fillDefaults() {
+	for i := range m.Skel.Maps {
+		if s := m.Skel.Maps[i].Sample; s != nil && s.Type == "" {
+			s.Type = DefaultSampleType
+		}
+	}
+}

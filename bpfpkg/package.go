@@ -68,6 +68,7 @@ func Parse(data []byte) (*Package, error) {
 	if err := json.Unmarshal(env.Meta, &pkg.Meta); err != nil {
 		return nil, fmt.Errorf("package: meta is malformed (%v)", err)
 	}
+	pkg.Meta.fillDefaults()
 	return pkg, nil
 }
 

@@ -70,7 +70,7 @@ func parseSample(text string) (*bpfpkg.MapSample, error) {
 		return nil, fmt.Errorf("needs an \"interval\" in milliseconds above 0")
 	}
 	if s.Type == "" {
-		s.Type = "default_kv"
+		s.Type = bpfpkg.DefaultSampleType
 	}
 	if !sampleTypes[s.Type] {
 		return nil, fmt.Errorf("type %q is not log2_hist, linear_hist or default_kv", s.Type)
