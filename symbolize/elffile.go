@@ -29,18 +29,19 @@ func readELF(r io.ReaderAt) (*elfSymbols, error) {
 			e.loads = append(e.loads, p.ProgHeader)
 		}
 	}
-	var syms []symbol
-	for _, list := range []func() ([]elf.Symbol, error){f.Symbols, f.DynamicSymbols} {
-		s, err := list()
-		if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
-			return nil, fmt.Errorf("read ELF symbols: %w", err)
-		}
-		syms = appendFuncs(syms, f, s)
+	full, err := f.Symbols()
+	if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
+		return nil, fmt.Errorf("read ELF symbols: %w", err)
 	}
-	if len(syms) == 0 {
+	dynamic, err := f.DynamicSymbols()
+	if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
+		return nil, fmt.Errorf("read ELF dynamic symbols: %w", err)
+	}
+	syms := appendFuncs(appendFuncs(nil, f, full), f, dynamic)
+	if len(full) == 0 {
 		// A stripped Go binary (go build -ldflags=-s, and what go test
 		// runs) still carries the runtime's own function table.
-		syms = goFuncs(f)
+		syms = append(syms, goFuncs(f)...)
 	}
 	e.funcs = sortSymbols(syms)
 	// A symbol without a size (hand-written assembly) reaches to its
@@ -81,7 +82,9 @@ func (e *elfSymbols) vaddr(fileOff uint64) (uint64, bool) {
 }
 
 // goFuncs reads the functions of a Go binary from its .gopclntab section,
-// which the Go runtime needs and strip leaves alone; nil if it has none.
+// which the Go runtime needs and strip leaves alone; nil if it has none. Go
+// 1.18+ tables are relative to runtime.text, which the Go linker puts at
+// the start of .text (the table's own copy of the address is 0 on disk).
 func goFuncs(f *elf.File) []symbol {
 	pcln, text := f.Section(".gopclntab"), f.Section(".text")
 	if pcln == nil || text == nil {
@@ -101,3 +104,4 @@ func goFuncs(f *elf.File) []symbol {
 	}
 	return syms
 }
+

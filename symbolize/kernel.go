@@ -27,18 +27,17 @@ func readKallsyms(r io.Reader) (symtab, error) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		// "ffffffff816b7430 t do_sys_openat2" or "... t name\t[module]"
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 3 || !isText(fields[1]) {
-			continue
-		}
-		addr, err := strconv.ParseUint(fields[0], 16, 64)
-		if err != nil {
+		hex, rest, _ := strings.Cut(sc.Text(), " ")
+		typ, rest, _ := strings.Cut(rest, " ")
+		name, mod, hasModule := strings.Cut(rest, "\t")
+		addr, err := strconv.ParseUint(hex, 16, 64)
+		if err != nil || !isText(typ) || name == "" {
 			continue
 		}
 		nonZero = nonZero || addr != 0
-		sym := symbol{start: addr, name: fields[2], module: coreKernel}
-		if len(fields) > 3 {
-			mod := strings.Trim(fields[3], "[]")
+		sym := symbol{start: addr, name: name, module: coreKernel}
+		if hasModule {
+			mod = strings.Trim(mod, "[]")
 			if interned, ok := modules[mod]; ok {
 				mod = interned
 			} else {

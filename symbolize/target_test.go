@@ -29,7 +29,7 @@ type builtTarget struct {
 // buildTarget compiles testdata/target.c and testdata/lib.c (as
 // libnomiasym.so) into a temporary directory, with frame pointers so the
 // kernel can walk their stacks.
-func buildTarget(t *testing.T, b build) builtTarget {
+func buildTarget(t testing.TB, b build) builtTarget {
 	t.Helper()
 	if _, err := exec.LookPath("clang"); err != nil {
 		t.Skip("clang is not installed: needed to build the test target")
@@ -64,7 +64,7 @@ func buildTarget(t *testing.T, b build) builtTarget {
 }
 
 // run runs a build command and fails the test with its output.
-func run(t *testing.T, name string, args ...string) {
+func run(t testing.TB, name string, args ...string) {
 	t.Helper()
 	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
@@ -81,7 +81,7 @@ type target struct {
 
 // start runs the executable exe with its library from libDir and reads the
 // function addresses it prints. The process ends with the test.
-func start(t *testing.T, exe, libDir string) *target {
+func start(t testing.TB, exe, libDir string) *target {
 	t.Helper()
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+libDir)
@@ -119,7 +119,7 @@ func start(t *testing.T, exe, libDir string) *target {
 }
 
 // call makes the target run main → outer → inner once and waits for it.
-func (tg *target) call(t *testing.T) {
+func (tg *target) call(t testing.TB) {
 	t.Helper()
 	if _, err := io.WriteString(tg.in, "go\n"); err != nil {
 		t.Fatal(err)
@@ -131,7 +131,7 @@ func (tg *target) call(t *testing.T) {
 
 // symbolValue returns the address of a symbol in an ELF file's own address
 // space, as nm prints it.
-func symbolValue(t *testing.T, file, name string) uint64 {
+func symbolValue(t testing.TB, file, name string) uint64 {
 	t.Helper()
 	f, err := elf.Open(file)
 	if err != nil {
