@@ -82,7 +82,7 @@ func (v *View) setTypes(key, value btf.Type, kind Kind) error {
 	if v.valueText, err = textDecoder("value", value); err != nil {
 		return v.typeErr(err)
 	}
-	if v.keyJSON, err = decode.New(wrap("key", key)); err != nil {
+	if v.keyJSON, err = decode.New(wrap(v.keyLabel, key)); err != nil {
 		return v.typeErr(err)
 	}
 	if v.valueJSON, err = decode.New(wrap("value", value)); err != nil {

@@ -81,7 +81,7 @@ type View struct {
 	clearByPut bool // arrays cannot delete: Clear writes zeros
 
 	keyText, valueText *decode.Decoder // fields for text: the type, or wrap(label)
-	keyJSON, valueJSON *decode.Decoder // wrap("key"), wrap("value") for JSON members
+	keyJSON, valueJSON *decode.Decoder // wrap(keyLabel), wrap("value"): JSON members
 	sum                []leaf          // per-CPU summing plan of the value
 
 	slots slotsField      // histograms

@@ -95,15 +95,20 @@ func (v *View) appendHeader(dst []byte, e entry) []byte {
 	return dst
 }
 
-// appendPairs writes each field of rec as `name = text`, space separated.
+// appendPairs writes each field of rec as `name = text`, space separated,
+// leaving out empty text (a comm the program never set).
 func appendPairs(dst []byte, d *decode.Decoder, rec []byte) []byte {
 	for i, f := range d.Fields() {
+		text := d.AppendField(nil, i, rec)
+		if len(text) == 0 {
+			continue
+		}
 		if len(dst) > 0 {
 			dst = append(dst, ' ')
 		}
 		dst = append(dst, f.Name...)
 		dst = append(dst, " = "...)
-		dst = d.AppendField(dst, i, rec)
+		dst = append(dst, text...)
 	}
 	return dst
 }
@@ -120,6 +125,9 @@ type column struct {
 // appendTable writes a header of upper-cased field names and one aligned row
 // per entry: key fields, then value fields.
 func (v *View) appendTable(dst []byte, es []entry) []byte {
+	if len(es) == 0 {
+		return dst
+	}
 	var cols []column
 	add := func(d *decode.Decoder, value bool) {
 		for i, f := range d.Fields() {
