@@ -104,4 +104,3 @@ func goFuncs(f *elf.File) []symbol {
 	}
 	return syms
 }
-
