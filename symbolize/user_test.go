@@ -127,3 +127,20 @@ func TestGoBinary(t *testing.T) {
 		t.Errorf("got %+v, want %s+1 in %s", f, want, filepath.Base(os.Args[0]))
 	}
 }
+
+// TestFilesShared: two processes of one executable share its parsed
+// symbols, and those of every library they both map.
+func TestFilesShared(t *testing.T) {
+	bt := buildTarget(t, build{pie: true})
+	first, second := start(t, bt.exe, bt.libDir), start(t, bt.exe, bt.libDir)
+	tab := New()
+	for _, tg := range []*target{first, second} {
+		got := tab.Names(tg.pid, false, []uint64{tg.addrs["inner"], tg.addrs["lib_exported"]})
+		if !slices.Equal(got, []string{"inner", "lib_exported"}) {
+			t.Fatalf("pid %d: got %q, want [inner lib_exported]", tg.pid, got)
+		}
+		if len(tab.files) != 2 {
+			t.Errorf("after pid %d: %d files parsed, want 2 (the executable and its library)", tg.pid, len(tab.files))
+		}
+	}
+}
