@@ -37,11 +37,7 @@ func appendLog2Hist(dst []byte, vals []uint64, unit string) []byte {
 		dst = appendRight(dst, strconv.FormatUint(low, 10), width)
 		dst = append(dst, " -> "...)
 		dst = appendLeft(dst, strconv.FormatUint(high, 10), width)
-		dst = append(dst, " : "...)
-		dst = appendLeft(dst, strconv.FormatUint(vals[i], 10), 8)
-		dst = append(dst, " |"...)
-		dst = appendStars(dst, vals[i], valMax, stars)
-		dst = append(dst, "|\n"...)
+		dst = appendCount(dst, vals[i], valMax, stars)
 	}
 	return dst
 }
@@ -84,13 +80,18 @@ func appendLinearHist(dst []byte, vals []uint64, unit string) []byte {
 		}
 		dst = append(dst, "        "...)
 		dst = appendLeft(dst, strconv.Itoa(i), 10)
-		dst = append(dst, " : "...)
-		dst = appendLeft(dst, strconv.FormatUint(vals[i], 10), 8)
-		dst = append(dst, " |"...)
-		dst = appendStars(dst, vals[i], valMax, maxStars)
-		dst = append(dst, "|\n"...)
+		dst = appendCount(dst, vals[i], valMax, maxStars)
 	}
 	return dst
+}
+
+// appendCount ends a row: ` : count    |stars|`.
+func appendCount(dst []byte, val, valMax uint64, stars int) []byte {
+	dst = append(dst, " : "...)
+	dst = appendLeft(dst, strconv.FormatUint(val, 10), 8)
+	dst = append(dst, " |"...)
+	dst = appendStars(dst, val, valMax, stars)
+	return append(dst, "|\n"...)
 }
 
 // appendStars draws val's share of valMax in width columns, as print_stars
