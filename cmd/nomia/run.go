@@ -26,6 +26,7 @@ type runFlags struct {
 	duration time.Duration
 	target   attach.Target
 	ringSize byteSize
+	maps     mapFlags
 }
 
 func newRunCmd() *cobra.Command {
@@ -35,6 +36,8 @@ func newRunCmd() *cobra.Command {
 		Short: "Load a package, attach its programs and print its events",
 		Long: `Load a package into the kernel, attach every program by its section name and
 print the events of its ring buffers and perf buffers until Ctrl-C or --duration.
+At exit, and every --interval, it prints the maps the program reports through:
+histograms, aggregations (counts per key, stack traces) and maps named by --map.
 
 SOURCE is a package file (package.json), - for standard input, or a .bpf.c source,
 which is built first. Runner flags come before SOURCE; everything after it belongs
@@ -55,6 +58,7 @@ to the program: each of its globals is a flag. 'nomia run SOURCE --help' lists t
 	fs.StringVar(&rf.target.Binary, "binary", "", "uprobes: binary or library whose section names no path")
 	fs.Uint64Var(&rf.target.Freq, "freq", 0, "perf_event programs: samples per second per CPU (default 49)")
 	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 2M)")
+	rf.maps.register(fs)
 	rf.build.register(fs)
 	return cmd
 }
@@ -78,6 +82,10 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err := parseProgramFlags(cmd, inst, src, progArgs); err != nil {
 		return err
 	}
+	views, err := rf.maps.views(inst, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
 	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), RingBufSize: uint32(rf.ringSize)}); err != nil {
 		return err
 	}
@@ -88,20 +96,29 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 		ctx, cancel = context.WithTimeout(ctx, rf.duration)
 		defer cancel()
 	}
-	w := newWriter(cmd.OutOrStdout(), rf.json, len(inst.EventMaps()) > 1)
+	p := &printer{
+		out:    cmd.OutOrStdout(),
+		events: newWriter(cmd.OutOrStdout(), rf.json, len(inst.EventMaps()) > 1),
+		inst:   inst, views: views, json: rf.json, clear: rf.maps.clear, notes: cmd.ErrOrStderr(),
+	}
 	if err := printIters(cmd.OutOrStdout(), inst); err != nil {
 		return err
 	}
-	if onlyIters(inst) {
+	if onlyIters(inst) && len(views) == 0 {
 		// Iterators have said all they have to say; nothing else will come.
 		return inst.Close()
 	}
+	stopMaps := p.everyInterval(ctx, rf.maps.interval)
 	runErr := inst.Run(ctx, func(ev nomia.Event) {
-		if err := w.Write(output.Event{Map: ev.Map, Decoder: ev.Decoder, Time: ev.Time, Data: ev.Data}); err != nil {
+		if err := p.event(ev); err != nil {
 			stop() // the reader of our output went away: stop cleanly
 		}
-	}, func() { w.Flush() })
-	flushErr := w.Flush()
+	}, func() { p.flush() })
+	stopMaps()
+	flushErr := p.flush()
+	if len(views) > 0 {
+		p.maps(views, false)
+	}
 	for m, n := range inst.Lost() {
 		fmt.Fprintf(cmd.ErrOrStderr(), "nomia: %d records lost on map %s (the buffer overflowed)\n", n, m)
 	}
