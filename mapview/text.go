@@ -51,16 +51,28 @@ func (v *View) top(es []entry) []entry {
 
 // appendHists draws one histogram per entry, blank lines between them.
 func (v *View) appendHists(dst []byte, es []entry, unit string) []byte {
+	alone := len(es) == 1 && v.catchAll(es[0].key)
 	for i, e := range es {
 		if i > 0 {
 			dst = append(dst, '\n')
 		}
-		if head := v.appendHeader(nil, e); len(head) > 0 {
+		if head := v.appendHeader(nil, e); len(head) > 0 && !alone {
 			dst = append(append(dst, head...), '\n')
 		}
 		dst = v.appendHist(dst, e.value, unit)
 	}
 	return dst
+}
+
+// catchAll reports whether key is a scalar 0 or -1: the key libbpf-tools
+// use for "everything" when no per-pid or per-disk option is given (runqlat
+// keys by -1). A lone entry under it prints without a header, as the tools do.
+func (v *View) catchAll(key []byte) bool {
+	if isComposite(v.keyType) || len(key) > 8 {
+		return false
+	}
+	u := readUint(key)
+	return u == 0 || u == 1<<(8*len(key))-1
 }
 
 // appendHist draws one value's slots.
