@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/cilium/ebpf"
@@ -52,6 +53,11 @@ func (v *View) readMap(coll *ebpf.Collection) ([]entry, error) {
 		}
 		return es, v.iterErr(it.Err())
 	}
+	if es, err := v.readBatch(m); err == nil {
+		return es, nil
+	}
+	// Kernels without batch lookups for this map type, or a hash bucket
+	// larger than the batch: walk key by key.
 	value := make([]byte, v.valueSize)
 	it := m.Iterate()
 	for it.Next(&key, &value) {
@@ -61,6 +67,40 @@ func (v *View) readMap(coll *ebpf.Collection) ([]entry, error) {
 	}
 	return es, v.iterErr(it.Err())
 }
+
+// maxBatch bounds the entries one batch lookup returns, and so its buffers.
+const maxBatch = 4096
+
+// readBatch reads a map that is not per-CPU with BPF_MAP_LOOKUP_BATCH: a few
+// syscalls for the whole map instead of two per key, which is most of a large
+// table's print time.
+func (v *View) readBatch(m *ebpf.Map) ([]entry, error) {
+	n := max(1, min(int(m.MaxEntries()), maxBatch))
+	// Slices of fixed-size byte arrays: the element size tells cilium/ebpf the
+	// key and value sizes, which vary per map.
+	keys := reflect.MakeSlice(reflect.SliceOf(reflect.ArrayOf(v.keySize, byteType)), n, n)
+	values := reflect.MakeSlice(reflect.SliceOf(reflect.ArrayOf(v.valueSize, byteType)), n, n)
+	var (
+		es     []entry
+		cursor ebpf.MapBatchCursor
+	)
+	for {
+		got, err := m.BatchLookup(&cursor, keys.Interface(), values.Interface(), nil)
+		for i := range min(got, n) {
+			if value := values.Index(i).Bytes(); !allZero(value) {
+				es = append(es, entry{key: bytes.Clone(keys.Index(i).Bytes()), value: bytes.Clone(value)})
+			}
+		}
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return es, nil // the end of the map
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+var byteType = reflect.TypeFor[byte]()
 
 func (v *View) iterErr(err error) error {
 	if err != nil {

@@ -1,6 +1,7 @@
 package mapview
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -150,44 +151,57 @@ func (v *View) appendTable(dst []byte, es []entry) []byte {
 		add(v.keyText, false)
 	}
 	add(v.valueText, true)
-	cells := make([][]string, len(es))
-	for r, e := range es {
-		cells[r] = make([]string, len(cols))
+	// Every cell's text goes into one buffer; ends[r*len(cols)+c] is where
+	// cell (r, c) stops, so a 10k-row table costs a handful of allocations.
+	var text []byte
+	ends := make([]int, 0, len(es)*len(cols))
+	for _, e := range es {
 		for c := range cols {
 			rec := e.key
 			if cols[c].value {
 				rec = e.value
 			}
-			cells[r][c] = string(cols[c].dec.AppendField(nil, cols[c].index, rec))
-			cols[c].width = max(cols[c].width, len(cells[r][c]))
+			start := len(text)
+			text = cols[c].dec.AppendField(text, cols[c].index, rec)
+			cols[c].width = max(cols[c].width, len(text)-start)
+			ends = append(ends, len(text))
 		}
 	}
 	header := make([]string, len(cols))
 	for c := range cols {
 		header[c] = strings.ToUpper(cols[c].dec.Fields()[cols[c].index].Name)
 	}
-	dst = appendRow(dst, cols, header)
-	for _, row := range cells {
-		dst = appendRow(dst, cols, row)
+	dst = appendRow(dst, cols, func(c int) []byte { return []byte(header[c]) })
+	start := 0
+	for r := range es {
+		row := ends[r*len(cols) : (r+1)*len(cols)]
+		dst = appendRow(dst, cols, func(c int) []byte {
+			from := start
+			if c > 0 {
+				from = row[c-1]
+			}
+			return text[from:row[c]]
+		})
+		start = row[len(row)-1]
 	}
 	return dst
 }
 
-// appendRow writes one table line without trailing blanks.
-func appendRow(dst []byte, cols []column, cells []string) []byte {
-	start := len(dst)
-	for c, s := range cells {
+// appendRow writes one table line, cell(c) giving column c's text, without
+// trailing blanks.
+func appendRow(dst []byte, cols []column, cell func(c int) []byte) []byte {
+	for c := range cols {
 		if c > 0 {
 			dst = append(dst, ' ')
 		}
+		s := cell(c)
 		if cols[c].right {
-			dst = appendRight(dst, s, cols[c].width)
+			dst = append(appendSpaces(dst, cols[c].width-len(s)), s...)
 		} else {
-			dst = appendLeft(dst, s, cols[c].width)
+			dst = appendSpaces(append(dst, s...), cols[c].width-len(s))
 		}
 	}
-	line := strings.TrimRight(string(dst[start:]), " ")
-	return append(append(dst[:start], line...), '\n')
+	return append(bytes.TrimRight(dst, " "), '\n')
 }
 
 // isNumber reports whether a field prints as a number.
