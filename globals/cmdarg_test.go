@@ -66,11 +66,7 @@ func TestCmdargDefaultsApplyWithoutFlags(t *testing.T) {
 		"off_by_default": {0},
 		"comm":           []byte("bash\x00\x00\x00\x00"),
 	}
-	for name, w := range want {
-		if got := spec.Variables[name].Value; !bytes.Equal(got, w) {
-			t.Errorf("%s = %x, want %x", name, got, w)
-		}
-	}
+	checkValues(t, spec, want)
 	if u := fs.Lookup("cv1").Usage; !strings.Contains(u, "default 12345") {
 		t.Errorf("--cv1 usage %q does not show the cmdarg default", u)
 	}
@@ -86,6 +82,12 @@ func TestCmdargShortAndSwitches(t *testing.T) {
 		"off_by_default": {1},
 		"comm":           []byte("sh\x00\x00\x00\x00\x00\x00"),
 	}
+	checkValues(t, spec, want)
+}
+
+// checkValues compares the bytes of spec's variables with want.
+func checkValues(t *testing.T, spec *ebpf.CollectionSpec, want map[string][]byte) {
+	t.Helper()
 	for name, w := range want {
 		if got := spec.Variables[name].Value; !bytes.Equal(got, w) {
 			t.Errorf("%s = %x, want %x", name, got, w)
