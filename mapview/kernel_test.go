@@ -143,6 +143,28 @@ func TestViewsGolden(t *testing.T) {
 	text, js := render(t, views, coll)
 	golden(t, "testdata/views.golden", text)
 	golden(t, "testdata/views.json.golden", js)
+	for _, line := range bytes.Split(bytes.TrimSuffix(js, []byte("\n")), []byte("\n")) {
+		if !json.Valid(line) {
+			t.Errorf("invalid JSON line: %s", line)
+		}
+	}
+}
+
+// A sample's type wins over the shape of the value: default_kv shows a
+// histogram's slots as a table.
+func TestPlanSampleType(t *testing.T) {
+	spec := bpftest.Compile(t, "testdata/views.bpf.c")
+	meta := &bpfpkg.Meta{Skel: bpfpkg.Skel{Maps: []bpfpkg.Map{{Name: "hists", Sample: &bpfpkg.MapSample{Type: "default_kv"}}}}}
+	views, err := Plan(spec, meta, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := find(t, views, "hists"); v.Kind() != Table {
+		t.Errorf("hists with sample default_kv: kind %v, want a table", v.Kind())
+	}
+	if v := find(t, views, "lin"); v.Kind() != Log2Hist {
+		t.Errorf("lin without a sample: kind %v, want log2_hist from its slots", v.Kind())
+	}
 }
 
 func TestViewsJSONValues(t *testing.T) {

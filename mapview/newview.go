@@ -25,7 +25,11 @@ func newMapView(spec *ebpf.CollectionSpec, name string, ms *ebpf.MapSpec, sample
 		v.autoClr = sample.ClearMap
 		v.unit = sample.Unit
 	}
-	err := v.setTypes(orBytes(ms.Key, ms.KeySize), orBytes(ms.Value, ms.ValueSize), sampleKind(sample))
+	sampleType := ""
+	if sample != nil {
+		sampleType = sample.Type
+	}
+	err := v.setTypes(orBytes(ms.Key, ms.KeySize), orBytes(ms.Value, ms.ValueSize), sampleType)
 	return v, err
 }
 
@@ -38,21 +42,13 @@ func newGlobalView(spec *ebpf.CollectionSpec, name string, elem btf.Type, count 
 		keyLabel: "index",
 		showKey:  array,
 	}
-	return v, v.setTypes(&btf.Int{Name: "u32", Size: 4}, elem, Table)
-}
-
-// sampleKind is the kind a sample asks for; Table when it asks for none,
-// which setTypes turns into Log2Hist for a value with slots.
-func sampleKind(s *bpfpkg.MapSample) Kind {
-	if s != nil && s.Type == "linear_hist" {
-		return LinearHist
-	}
-	return Table
+	return v, v.setTypes(&btf.Int{Name: "u32", Size: 4}, elem, "")
 }
 
 // setTypes compiles the decoders for key and value and picks the kind: a value
-// with `slots` is a histogram (log2 unless the sample says linear).
-func (v *View) setTypes(key, value btf.Type, kind Kind) error {
+// with `slots` is a histogram, log2 unless the eunomia sample type says
+// linear_hist, and a table when it says default_kv.
+func (v *View) setTypes(key, value btf.Type, sampleType string) error {
 	v.keyType, v.valueType = key, value
 	ks, err := btf.Sizeof(key)
 	if err != nil {
@@ -63,10 +59,10 @@ func (v *View) setTypes(key, value btf.Type, kind Kind) error {
 		return fmt.Errorf("mapview: map %s: value type: %w", v.name, err)
 	}
 	v.keySize, v.valueSize = ks, vs
-	if slots, ok := findSlots(value); ok && slots.offset+slots.n*slots.elem <= vs {
+	if slots, ok := findSlots(value); ok && slots.offset+slots.n*slots.elem <= vs && sampleType != "default_kv" {
 		v.slots = slots
 		v.kind = Log2Hist
-		if kind == LinearHist {
+		if sampleType == "linear_hist" {
 			v.kind = LinearHist
 		}
 		if rest := withoutMember(value, "slots"); len(rest.Members) > 0 {

@@ -63,6 +63,21 @@ func TestPlanLibbpfTools(t *testing.T) {
 			if !slices.Equal(got, c.want) {
 				t.Errorf("views %+v, want %+v", got, c.want)
 			}
+			for _, v := range views {
+				// offcputime and profile symbolize user stacks with the tgid.
+				if hasUserStack(v) && (v.pid == nil || v.pid.f.name != "tgid") {
+					t.Errorf("%s: user stacks use pid field %+v, want tgid", v.Name(), v.pid)
+				}
+			}
 		})
 	}
+}
+
+func hasUserStack(v *View) bool {
+	for _, s := range v.stacks {
+		if s.user {
+			return true
+		}
+	}
+	return false
 }
