@@ -276,6 +276,9 @@ func stackKind(user bool) string {
 // fields other than stack ids.
 func (v *View) appendLabel(dst []byte, e entry, withPid bool) []byte {
 	comm := v.textField(e, "comm")
+	if comm == "" {
+		comm = v.textField(e, "name") // profile's key calls it name
+	}
 	pid := v.textField(e, "pid")
 	if pid == "" {
 		pid = v.textField(e, "tgid")
