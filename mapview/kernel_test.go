@@ -197,14 +197,19 @@ func TestViewsJSONValues(t *testing.T) {
 }
 
 func TestViewsClear(t *testing.T) {
-	views, coll := startViews(t, Options{}, nil)
+	// heap, a per-CPU array, clears by writing zeros for every CPU.
+	views, coll := startViews(t, Options{Names: []string{"heap"}}, nil)
 	getppid(calls)
+	var before bytes.Buffer
+	if err := find(t, views, "heap").WriteText(&before, coll); err != nil || before.Len() == 0 {
+		t.Fatalf("heap before Clear: %q, %v; want rows", before.String(), err)
+	}
 	for _, v := range views {
 		if err := v.Clear(coll); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if text, js := render(t, views, coll); string(text) != "== data ==\n== ghists ==\n== hists ==\n== lin ==\n== pcpu ==\n" || len(js) != 0 {
+	if text, js := render(t, views, coll); string(text) != "== data ==\n== ghists ==\n== heap ==\n== hists ==\n== lin ==\n== pcpu ==\n" || len(js) != 0 {
 		t.Errorf("after Clear, views print\n%s%s", text, js)
 	}
 	getppid(1) // n = 11: every view fills again from empty
