@@ -159,7 +159,10 @@ func Plan(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta, opts Options) ([]*View, 
 		}
 		v, err := newMapView(spec, name, ms, sample, o)
 		if err != nil {
-			return nil, err
+			if wanted[name] {
+				return nil, err
+			}
+			continue // a map nobody asked for by name must not stop the run
 		}
 		v.attachStacks(stackMap)
 		views = append(views, v)
@@ -175,7 +178,10 @@ func Plan(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta, opts Options) ([]*View, 
 		}
 		v, err := newGlobalView(spec, name, elem, count, array, o)
 		if err != nil {
-			return nil, err
+			if wanted[name] {
+				return nil, err
+			}
+			continue
 		}
 		views = append(views, v)
 	}
