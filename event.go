@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/btf"
 
 	"nomia.dev/nomia/bpfpkg"
 	"nomia.dev/nomia/decode"
@@ -54,31 +53,16 @@ func eventStreams(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta) ([]stream, error
 			continue
 		}
 		s := stream{name: name}
-		id, ok, err := meta.EventTypeID(name)
+		t, ok, err := meta.EventType(spec.Types, name)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			if s.decoder, err = decoderFor(spec, name, id); err != nil {
-				return nil, err
+			if s.decoder, err = decode.New(t); err != nil {
+				return nil, fmt.Errorf("package: map %s: %w", name, err)
 			}
 		}
 		streams = append(streams, s)
 	}
 	return streams, nil
-}
-
-func decoderFor(spec *ebpf.CollectionSpec, mapName string, id int) (*decode.Decoder, error) {
-	if spec.Types == nil {
-		return nil, fmt.Errorf("package: map %s: the object has no BTF to decode events with", mapName)
-	}
-	t, err := spec.Types.TypeByID(btf.TypeID(id))
-	if err != nil {
-		return nil, fmt.Errorf("package: map %s: event type id %d is not in the object's BTF (%v): rebuild the package", mapName, id, err)
-	}
-	d, err := decode.New(t)
-	if err != nil {
-		return nil, fmt.Errorf("package: map %s: %w", mapName, err)
-	}
-	return d, nil
 }
