@@ -57,6 +57,7 @@ declare -A WHY_NOT=(
 	[funclatency]="its user space points the dummy_* programs at a function named on its command line"
 	[ksnoop]="its user space points the kprobe/foo programs at functions named on its command line"
 	[drsnoop]="direct reclaim needs memory pressure, which the workload does not make"
+	[cpufreq]="this VM has no cpufreq driver, so tp_btf/cpu_frequency never fires and do_sample finds no frequency"
 )
 
 go_build() {
