@@ -24,6 +24,11 @@ type Options struct {
 	// Collection is passed to ebpf.NewCollectionWithOptions (map replacements,
 	// verifier log sizes …).
 	Collection ebpf.CollectionOptions
+	// Disable names programs not to load or attach, as libbpf-tools' own user
+	// space turns programs off (bpf_program__set_autoload(prog, false)) when it
+	// knows better, e.g. biosnoop's fentry/blk_account_io_start where
+	// tp_btf/block_io_start exists. A name that is not a program is an error.
+	Disable []string
 }
 
 // Program names one attached program.
@@ -72,7 +77,11 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	if len(spec.Programs) == 0 {
 		return nil, errors.New(`load: the object has no programs to run: put each BPF entry point in a section naming its hook, e.g. SEC("tp/syscalls/sys_enter_openat")`)
 	}
-	pl, err := newPlan(spec)
+	disabled, err := disable(spec, opts.Disable)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := newPlan(spec, disabled)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +95,7 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Running{Collection: coll, Skipped: absent, iters: map[string]attach.Iter{}}
+	r := &Running{Collection: coll, Skipped: append(disabled, absent...), iters: map[string]attach.Iter{}}
 	if opts.Notes != nil {
 		for _, sk := range absent {
 			fmt.Fprintf(opts.Notes, "nomia: skipped %s (%s): %s\n", sk.Name, sk.Section, sk.Reason)
@@ -106,8 +115,8 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 func (pl *plan) load(spec *ebpf.CollectionSpec, failures map[*flavour]failure, copts ebpf.CollectionOptions) (*ebpf.Collection, error) {
 	for {
 		s := spec.Copy()
-		for name, f := range pl.flavour {
-			if f.dead {
+		for name := range s.Programs {
+			if f := pl.flavour[name]; f == nil || f.dead {
 				delete(s.Programs, name)
 			}
 		}

@@ -48,12 +48,14 @@ type plan struct {
 	flavour map[string]*flavour // by program name
 }
 
-// newPlan groups spec's programs into units, in a stable order (by the name of
-// each unit's first program).
-func newPlan(spec *ebpf.CollectionSpec) (*plan, error) {
+// newPlan groups spec's programs, but for the disabled ones, into units, in a
+// stable order (by the name of each unit's first program).
+func newPlan(spec *ebpf.CollectionSpec, disabled []Skipped) (*plan, error) {
 	names := make([]string, 0, len(spec.Programs))
 	for name := range spec.Programs {
-		names = append(names, name)
+		if !slices.ContainsFunc(disabled, func(d Skipped) bool { return d.Name == name }) {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	hooks := map[string]attach.Hook{}
