@@ -5,6 +5,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cilium/ebpf"
 )
 
 // A program whose tracepoint does not exist is skipped with one note; the
@@ -59,12 +61,18 @@ func TestMissingFunctionTwinsSkipped(t *testing.T) {
 // When every program's hook is missing, Start fails with one line naming them.
 func TestOnlyMissingHooksFail(t *testing.T) {
 	spec := twinsSpec(t, "nt_missing_tp")
-	r, err := Start(spec, Options{})
+	wantStartError(t, spec, Options{}, "load: no program can attach, their hooks do not exist on this kernel: program nt_missing_tp (tp/syscalls/sys_enter_nomia_missing): tracepoint syscalls/sys_enter_nomia_missing does not exist on this kernel")
+}
+
+// wantStartError checks that Start fails with exactly the error want.
+func wantStartError(t *testing.T, spec *ebpf.CollectionSpec, opts Options, want string) {
+	t.Helper()
+	r, err := Start(spec, opts)
 	if err == nil {
 		r.Close()
-		t.Fatal("Start attached nothing and did not fail")
+		t.Errorf("Start succeeded, want error %s", want)
+		return
 	}
-	want := "load: no program can attach, their hooks do not exist on this kernel: program nt_missing_tp (tp/syscalls/sys_enter_nomia_missing): tracepoint syscalls/sys_enter_nomia_missing does not exist on this kernel"
 	if err.Error() != want {
 		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}

@@ -28,21 +28,6 @@ func TestDisable(t *testing.T) {
 
 func TestDisableErrors(t *testing.T) {
 	spec := twinsSpec(t, "nt_tp", "nt_raw")
-	for _, c := range []struct {
-		disable []string
-		want    string
-	}{
-		{[]string{"nt_nope"}, "load: cannot disable nt_nope: the object has no such program; its programs are nt_raw, nt_tp"},
-		{[]string{"nt_tp", "nt_raw"}, "load: every program of the object is disabled: leave at least one to run"},
-	} {
-		r, err := Start(spec, Options{Disable: c.disable})
-		if err == nil {
-			r.Close()
-			t.Errorf("Disable %v: no error", c.disable)
-			continue
-		}
-		if err.Error() != c.want {
-			t.Errorf("Disable %v:\n got %v\nwant %s", c.disable, err, c.want)
-		}
-	}
+	wantStartError(t, spec, Options{Disable: []string{"nt_nope"}}, "load: cannot disable nt_nope: the object has no such program; its programs are nt_raw, nt_tp")
+	wantStartError(t, spec, Options{Disable: []string{"nt_tp", "nt_raw"}}, "load: every program of the object is disabled: leave at least one to run")
 }
