@@ -76,12 +76,7 @@ func BenchmarkDetach(b *testing.B) {
 	const n = 8
 	b.Run("one-after-another", func(b *testing.B) {
 		for b.Loop() {
-			b.StopTimer()
-			r, err := Start(copiesSpec(b, n), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
+			r := startUntimed(b, n)
 			for _, a := range r.attachments {
 				a.Close()
 			}
@@ -93,13 +88,19 @@ func BenchmarkDetach(b *testing.B) {
 	})
 	b.Run("Close", func(b *testing.B) {
 		for b.Loop() {
-			b.StopTimer()
-			r, err := Start(copiesSpec(b, n), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			r.Close()
+			startUntimed(b, n).Close()
 		}
 	})
+}
+
+// startUntimed starts n copies of a tracepoint program with the benchmark's
+// timer stopped: only detaching is measured.
+func startUntimed(b *testing.B, n int) *Running {
+	b.StopTimer()
+	defer b.StartTimer()
+	r, err := Start(copiesSpec(b, n), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
 }
