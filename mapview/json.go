@@ -12,34 +12,36 @@ import (
 // entry (see the package documentation for their shape), and returns the
 // extended slice. An empty map appends nothing.
 func (v *View) AppendJSON(dst []byte, coll *ebpf.Collection) ([]byte, error) {
-	es, err := v.read(coll)
+	es, kind, err := v.contents(coll)
 	if err != nil {
 		return dst, err
 	}
 	unit := ""
-	if v.kind != Table {
+	if kind != Table {
 		unit = v.unitName(coll)
 	} else {
 		es = v.top(es)
 	}
+	_, valueJSON := v.valueDecoders(kind)
 	for _, e := range es {
 		dst = append(dst, `{"map":`...)
 		dst = decode.AppendJSONString(dst, []byte(v.name))
 		if v.showKey {
 			dst = v.keyJSON.AppendJSONMembers(dst, e.key)
 		}
-		if v.kind == Table {
-			dst = v.valueJSON.AppendJSONMembers(dst, e.value)
-			if dst, err = v.appendJSONStacks(dst, coll, e); err != nil {
-				return dst, err
-			}
+		if kind == Table {
+			dst = valueJSON.AppendJSONMembers(dst, e.value)
 		} else {
 			dst = v.appendJSONHist(dst, e.value, unit)
 			if v.rest != nil {
 				dst = v.rest.AppendJSONMembers(dst, e.value)
 			}
 		}
-		dst = append(dst, "}\n"...)
+		stacks, err := v.stacks.resolve(coll, e)
+		if err != nil {
+			return dst, err
+		}
+		dst = append(appendJSONStacks(dst, stacks), "}\n"...)
 	}
 	return dst, nil
 }
@@ -86,11 +88,11 @@ func (v *View) appendJSONHist(dst, value []byte, unit string) []byte {
 
 // appendJSONStacks appends `,"stacks":{"kern_stack_id":["leaf",…],…}`, one
 // array of frames per stack id field, leaf first; null for a stack the stack
-// map no longer holds; absent for ids that are negative (no stack).
-func (v *View) appendJSONStacks(dst []byte, coll *ebpf.Collection, e entry) ([]byte, error) {
-	stacks, err := v.stacksOf(coll, e)
-	if err != nil || len(stacks) == 0 {
-		return dst, err
+// map no longer holds; absent for ids that are negative (no stack). It
+// appends nothing when no id names a stack.
+func appendJSONStacks(dst []byte, stacks []stack) []byte {
+	if len(stacks) == 0 {
+		return dst
 	}
 	dst = append(dst, `,"stacks":{`...)
 	for i, s := range stacks {
@@ -111,5 +113,5 @@ func (v *View) appendJSONStacks(dst []byte, coll *ebpf.Collection, e entry) ([]b
 		}
 		dst = append(dst, ']')
 	}
-	return append(dst, '}'), nil
+	return append(dst, '}')
 }

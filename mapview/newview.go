@@ -69,6 +69,9 @@ func (v *View) setTypes(key, value btf.Type, sampleType string) error {
 			if v.rest, err = decode.New(rest); err != nil {
 				return v.typeErr(err)
 			}
+			if v.restJSON, err = decode.New(wrap("value", rest)); err != nil {
+				return v.typeErr(err)
+			}
 		}
 	}
 	v.keyText, err = textDecoder(v.keyLabel, key)
@@ -106,44 +109,11 @@ func textDecoder(label string, t btf.Type) (*decode.Decoder, error) {
 	return decode.New(wrap(label, t))
 }
 
-// attachStacks notes the stack-id fields of key and value, and the pid and
-// comm that label them, when the object has a stack-trace map.
+// attachStacks notes the stack-id fields of key and value, and the pid that
+// names their process, when the object has a stack-trace map.
 func (v *View) attachStacks(stackMap string) {
-	if stackMap == "" || v.kind != Table {
-		return
-	}
-	for _, inValue := range []bool{false, true} {
-		t := v.keyType
-		if inValue {
-			t = v.valueType
-		}
-		for _, f := range intMembers(t, isStackID) {
-			v.stacks = append(v.stacks, stackField{fieldRef: fieldRef{inValue: inValue, f: f}, user: isUserStack(f.name)})
-		}
-	}
-	if len(v.stacks) == 0 {
-		return
-	}
-	v.stackMap = stackMap
-	v.pid = v.findField(func(n string) bool { return n == "tgid" })
-	if v.pid == nil {
-		v.pid = v.findField(func(n string) bool { return n == "pid" })
-	}
-	if v.count != nil && isStackID(v.count.name) {
+	v.stacks = newStackSet(v.keyType, v.valueType, stackMap, v.opts.Symbolizer)
+	if v.stacks != nil && v.count != nil && isStackID(v.count.name) {
 		v.count = nil // a value of stack ids only counts nothing
 	}
-}
-
-// findField returns the first integer member matching in the key, then the value.
-func (v *View) findField(match func(string) bool) *fieldRef {
-	for _, inValue := range []bool{false, true} {
-		t := v.keyType
-		if inValue {
-			t = v.valueType
-		}
-		if fs := intMembers(t, match); len(fs) > 0 {
-			return &fieldRef{inValue: inValue, f: fs[0]}
-		}
-	}
-	return nil
 }

@@ -84,15 +84,14 @@ type View struct {
 	keyJSON, valueJSON *decode.Decoder // wrap(keyLabel), wrap("value"): JSON members
 	sum                []leaf          // per-CPU summing plan of the value
 
-	slots slotsField      // histograms
-	rest  *decode.Decoder // a histogram value's other fields, nil when none
-	unit  string          // sample unit, or "" to infer from globals
-	spec  *ebpf.CollectionSpec
+	slots    slotsField      // histograms
+	rest     *decode.Decoder // a histogram value's other fields, nil when none
+	restJSON *decode.Decoder // … wrapped as "value", for printing them as a table
+	unit     string          // sample unit, or "" to infer from globals
+	spec     *ebpf.CollectionSpec
 
-	count    *intField    // the value's first integer: what tables sort by
-	stacks   []stackField // stack ids in key or value
-	stackMap string
-	pid      *fieldRef // tgid or pid, for user stacks
+	count  *intField // the value's first integer: what tables sort by
+	stacks *stackSet // stack ids in key or value, nil when none
 }
 
 // globalVar locates a variable of a data section.
@@ -132,18 +131,13 @@ func Plan(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta, opts Options) ([]*View, 
 	wanted := map[string]bool{}
 	for _, n := range opts.Names {
 		if spec.Maps[n] == nil && !isDataGlobal(spec, n) {
-			return nil, fmt.Errorf("mapview: no map or global named %q: there are %s", n, strings.Join(candidates(spec), ", "))
+			return nil, fmt.Errorf("no map or global named %q in the program (it has: %s)", n, strings.Join(candidates(spec), ", "))
 		}
 		wanted[n] = true
 	}
 	samples := sampleMaps(meta)
 	use := scanUsage(spec)
-	stackMap := ""
-	for _, name := range sortedKeys(spec.Maps) {
-		if spec.Maps[name].Type == ebpf.StackTrace && (stackMap == "" || use.stacks[name]) {
-			stackMap = name
-		}
-	}
+	stackMap := stackMapOf(spec, use)
 	o := &opts
 	var views []*View
 	for _, name := range sortedKeys(spec.Maps) {
@@ -218,7 +212,7 @@ func isDataGlobal(spec *ebpf.CollectionSpec, name string) bool {
 	return s == ".bss" || s == ".data" || strings.HasPrefix(s, ".data.")
 }
 
-// candidates lists the names Options.Names accepts, for the error.
+// candidates lists the names Options.Names accepts, sorted, for the error.
 func candidates(spec *ebpf.CollectionSpec) []string {
 	var out []string
 	for _, name := range sortedKeys(spec.Maps) {
@@ -234,6 +228,7 @@ func candidates(spec *ebpf.CollectionSpec) []string {
 	if len(out) == 0 {
 		return []string{"none"}
 	}
+	slices.Sort(out)
 	return out
 }
 

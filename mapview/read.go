@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/cilium/ebpf"
+
+	"nomia.dev/nomia/decode"
 )
 
 // entry is one key and its value, per-CPU values already summed.
@@ -15,9 +17,13 @@ type entry struct {
 	key, value []byte
 }
 
-// read returns the view's non-zero entries from coll, sorted: tables by their
-// count, largest first, histograms by key.
-func (v *View) read(coll *ebpf.Collection) ([]entry, error) {
+// contents returns the view's non-zero entries from coll and the kind this
+// print renders them as: the planned kind, except that a histogram whose
+// entries all have empty slots prints as a table of its other fields
+// (hardirqs without -d counts and times, leaving the slots alone). Entries
+// come sorted for that kind: tables by their count, largest first,
+// histograms by key.
+func (v *View) contents(coll *ebpf.Collection) ([]entry, Kind, error) {
 	var (
 		es  []entry
 		err error
@@ -28,10 +34,29 @@ func (v *View) read(coll *ebpf.Collection) ([]entry, error) {
 		es, err = v.readMap(coll)
 	}
 	if err != nil {
-		return nil, err
+		return nil, v.kind, err
 	}
-	v.sort(es)
-	return es, nil
+	kind := v.kind
+	if kind != Table && v.rest != nil && len(es) > 0 && !slices.ContainsFunc(es, v.hasSlots) {
+		kind = Table
+	}
+	v.sort(es, kind)
+	return es, kind, nil
+}
+
+// hasSlots reports whether any bucket of a histogram entry counts something.
+func (v *View) hasSlots(e entry) bool {
+	s := v.slots
+	return !allZero(e.value[s.offset : s.offset+s.n*s.elem])
+}
+
+// valueDecoders returns the text and JSON decoders of a table's value: the
+// whole value, or a histogram's other fields when it prints as a table.
+func (v *View) valueDecoders(kind Kind) (text, js *decode.Decoder) {
+	if kind == Table && v.kind != Table {
+		return v.rest, v.restJSON
+	}
+	return v.valueText, v.valueJSON
 }
 
 // readMap iterates the map, skipping all-zero values (untouched array slots).
@@ -171,9 +196,9 @@ func (v *View) sumCPUs(values [][]byte) []byte {
 
 // sort orders tables by count, largest first, and histograms by key; ties
 // and countless tables go by key, so output is stable between prints.
-func (v *View) sort(es []entry) {
+func (v *View) sort(es []entry, kind Kind) {
 	slices.SortFunc(es, func(a, b entry) int {
-		if v.kind == Table && v.count != nil {
+		if kind == Table && v.count != nil {
 			if c := v.count.compare(b.value, a.value); c != 0 {
 				return c // largest first
 			}

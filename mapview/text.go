@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/cilium/ebpf"
@@ -15,23 +14,26 @@ import (
 
 // WriteText prints the view's current contents the way libbpf-tools print
 // them: histograms as print_log2_hist / print_linear_hist draw them, each
-// headed by its key and the value's other fields (`pid = 42 comm = sshd`);
-// tables as aligned columns, largest count first; maps with stack ids as
-// offcputime prints them, or folded with Options.Folded. An empty map prints
-// nothing.
+// headed by its key and the value's other fields (`pid = 42 comm = sshd`)
+// and, when the key holds stack ids, the stack between `    -` lines as
+// futexctn prints it; tables as aligned columns, largest count first; maps
+// with stack ids as offcputime prints them, or folded with Options.Folded.
+// A histogram whose slots are all empty prints its other fields as a table.
+// An empty map prints nothing.
 func (v *View) WriteText(w io.Writer, coll *ebpf.Collection) error {
-	es, err := v.read(coll)
+	es, kind, err := v.contents(coll)
 	if err != nil {
 		return err
 	}
 	var buf []byte
 	switch {
-	case v.kind != Table:
-		buf = v.appendHists(buf, es, v.unitName(coll))
-	case len(v.stacks) > 0:
+	case kind != Table:
+		buf, err = v.appendHists(buf, coll, es, v.unitName(coll))
+	case v.stacks != nil:
 		buf, err = v.appendStacks(buf, coll, v.top(es))
 	default:
-		buf = v.appendTable(buf, v.top(es))
+		text, _ := v.valueDecoders(kind)
+		buf = v.appendTable(buf, v.top(es), text)
 	}
 	if err != nil {
 		return err
@@ -51,7 +53,7 @@ func (v *View) top(es []entry) []entry {
 }
 
 // appendHists draws one histogram per entry, blank lines between them.
-func (v *View) appendHists(dst []byte, es []entry, unit string) []byte {
+func (v *View) appendHists(dst []byte, coll *ebpf.Collection, es []entry, unit string) ([]byte, error) {
 	alone := len(es) == 1 && v.catchAll(es[0].key)
 	for i, e := range es {
 		if i > 0 {
@@ -60,9 +62,29 @@ func (v *View) appendHists(dst []byte, es []entry, unit string) []byte {
 		if head := v.appendHeader(nil, e); len(head) > 0 && !alone {
 			dst = append(append(dst, head...), '\n')
 		}
+		stacks, err := v.stacks.resolve(coll, e)
+		if err != nil {
+			return nil, err
+		}
+		dst = v.appendHistStacks(dst, stacks)
 		dst = v.appendHist(dst, e.value, unit)
 	}
-	return dst
+	return dst, nil
+}
+
+// appendHistStacks writes a histogram entry's stacks between `    -` lines,
+// as futexctn does, or as one folded line with Options.Folded.
+func (v *View) appendHistStacks(dst []byte, stacks []stack) []byte {
+	switch {
+	case len(stacks) == 0:
+		return dst
+	case v.opts.Folded:
+		folded := bytes.TrimPrefix(appendFoldedFrames(nil, stacks), []byte(";"))
+		return append(append(append(dst, "    "...), folded...), '\n')
+	}
+	dst = append(dst, "    -\n"...)
+	dst = appendFrames(dst, stacks)
+	return append(dst, "    -\n"...)
 }
 
 // catchAll reports whether key is a scalar 0 or -1: the key libbpf-tools
@@ -97,21 +119,29 @@ func (v *View) slotValues(value []byte) []uint64 {
 }
 
 // appendHeader writes `name = text` for the key's fields (when the key says
-// something) and the histogram value's other fields.
+// something) and the histogram value's other fields. Stack ids are left out
+// when their frames print below.
 func (v *View) appendHeader(dst []byte, e entry) []byte {
+	shown := func(string) bool { return true }
+	if v.stacks != nil {
+		shown = func(name string) bool { return !isStackID(name) }
+	}
 	if v.showKey {
-		dst = appendPairs(dst, v.keyText, e.key)
+		dst = appendPairs(dst, v.keyText, e.key, shown)
 	}
 	if v.rest != nil {
-		dst = appendPairs(dst, v.rest, e.value)
+		dst = appendPairs(dst, v.rest, e.value, shown)
 	}
 	return dst
 }
 
-// appendPairs writes each field of rec as `name = text`, space separated,
-// leaving out empty text (a comm the program never set).
-func appendPairs(dst []byte, d *decode.Decoder, rec []byte) []byte {
+// appendPairs writes each field of rec that shown accepts as `name = text`,
+// space separated, leaving out empty text (a comm the program never set).
+func appendPairs(dst []byte, d *decode.Decoder, rec []byte, shown func(name string) bool) []byte {
 	for i, f := range d.Fields() {
+		if !shown(f.Name) {
+			continue
+		}
 		text := d.AppendField(nil, i, rec)
 		if len(text) == 0 {
 			continue
@@ -136,8 +166,8 @@ type column struct {
 }
 
 // appendTable writes a header of upper-cased field names and one aligned row
-// per entry: key fields, then value fields.
-func (v *View) appendTable(dst []byte, es []entry) []byte {
+// per entry: key fields, then the fields value decodes.
+func (v *View) appendTable(dst []byte, es []entry, value *decode.Decoder) []byte {
 	if len(es) == 0 {
 		return dst
 	}
@@ -150,7 +180,7 @@ func (v *View) appendTable(dst []byte, es []entry) []byte {
 	if v.showKey {
 		add(v.keyText, false)
 	}
-	add(v.valueText, true)
+	add(value, true)
 	// Every cell's text goes into one buffer; ends[r*len(cols)+c] is where
 	// cell (r, c) stops, so a 10k-row table costs a handful of allocations.
 	var text []byte
@@ -218,22 +248,17 @@ func isNumber(t btf.Type) bool {
 // appendStacks prints each entry's stacks, offcputime style or folded.
 func (v *View) appendStacks(dst []byte, coll *ebpf.Collection, es []entry) ([]byte, error) {
 	for _, e := range es {
-		stacks, err := v.stacksOf(coll, e)
+		stacks, err := v.stacks.resolve(coll, e)
 		if err != nil {
 			return nil, err
 		}
 		if v.opts.Folded {
-			dst = v.appendFolded(dst, e, stacks)
+			dst = v.appendLabel(dst, e, false)
+			dst = append(appendFoldedFrames(dst, stacks), ' ')
+			dst = append(append(dst, v.countText(e)...), '\n')
 			continue
 		}
-		for _, s := range stacks {
-			if s.missed {
-				dst = append(dst, "    [Missed "+stackKind(s.user)+" Stack]\n"...)
-			}
-			for _, f := range s.frames {
-				dst = append(append(append(dst, "    "...), f...), '\n')
-			}
-		}
+		dst = appendFrames(dst, stacks)
 		dst = append(dst, "    -                "...)
 		dst = append(v.appendLabel(dst, e, true), '\n')
 		dst = append(dst, "        "...)
@@ -241,34 +266,6 @@ func (v *View) appendStacks(dst []byte, coll *ebpf.Collection, es []entry) ([]by
 		dst = append(dst, "\n\n"...)
 	}
 	return dst, nil
-}
-
-// appendFolded writes `label;user frames;kernel frames count`, root first, the
-// input flamegraph.pl reads.
-func (v *View) appendFolded(dst []byte, e entry, stacks []stack) []byte {
-	dst = v.appendLabel(dst, e, false)
-	for _, user := range []bool{true, false} {
-		for _, s := range stacks {
-			if s.user != user {
-				continue
-			}
-			if s.missed {
-				dst = append(dst, ";[Missed "+stackKind(s.user)+" Stack]"...)
-			}
-			for _, f := range slices.Backward(s.frames) {
-				dst = append(append(dst, ';'), f...)
-			}
-		}
-	}
-	dst = append(dst, ' ')
-	return append(append(dst, v.countText(e)...), '\n')
-}
-
-func stackKind(user bool) string {
-	if user {
-		return "User"
-	}
-	return "Kernel"
 }
 
 // appendLabel names an entry's task: `comm (pid)` as offcputime prints it

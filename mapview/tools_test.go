@@ -58,26 +58,17 @@ func TestPlanLibbpfTools(t *testing.T) {
 			views := planTool(t, c.tool, Options{})
 			var got []want
 			for _, v := range views {
-				got = append(got, want{v.Name(), v.Kind(), len(v.stacks) > 0})
+				got = append(got, want{v.Name(), v.Kind(), v.stacks != nil})
 			}
 			if !slices.Equal(got, c.want) {
 				t.Errorf("views %+v, want %+v", got, c.want)
 			}
 			for _, v := range views {
 				// offcputime and profile symbolize user stacks with the tgid.
-				if hasUserStack(v) && (v.pid == nil || v.pid.f.name != "tgid") {
-					t.Errorf("%s: user stacks use pid field %+v, want tgid", v.Name(), v.pid)
+				if v.stacks != nil && v.stacks.hasUser() && (v.stacks.pid == nil || v.stacks.pid.f.name != "tgid") {
+					t.Errorf("%s: user stacks use pid field %+v, want tgid", v.Name(), v.stacks.pid)
 				}
 			}
 		})
 	}
-}
-
-func hasUserStack(v *View) bool {
-	for _, s := range v.stacks {
-		if s.user {
-			return true
-		}
-	}
-	return false
 }
