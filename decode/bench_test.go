@@ -95,3 +95,16 @@ func TestAppendJSONAllocs(t *testing.T) {
 		t.Errorf("AppendJSON allocates %v times per record, want 0", n)
 	}
 }
+
+// BenchmarkAppendJSONAddresses decodes a tcpconnect-shaped IPv6 event: two addresses
+// chosen by the family, two members left out.
+func BenchmarkAppendJSONAddresses(b *testing.B) {
+	d, err := New(connectType)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newRec(40).ip(0, "2001:db8::1").ip(16, "2001:db8::ff00:42:8329").u32(32, 10).u16(36, 443)
+	buf := make([]byte, 0, 4096)
+	b.SetBytes(int64(len(r)))
+	measure(b, func() { buf = d.AppendJSON(buf[:0], r) })
+}

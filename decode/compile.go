@@ -20,28 +20,46 @@ const maxBytes = 1 << 31
 // compiler appends the steps for a type to its decoder's plan.
 type compiler struct {
 	d *Decoder
+	// The naming scope being compiled: the family field that the struct's address
+	// fields follow, and whether the members at hand are those of a union.
+	family  *familyField
+	inUnion bool
 }
 
-// members compiles the members of a struct or union whose first byte is at base.
+// scope compiles the members of struct or union t, whose first byte is at base, as
+// a scope of names of its own: the members that C code reaches as siblings.
+func (c *compiler) scope(t btf.Type, base, depth int, top, last bool) error {
+	ms, _ := membersOf(t)
+	saved := c.family
+	c.family = findFamily(ms, base, 0)
+	err := c.members(t, base, depth, top, last)
+	c.family = saved
+	return err
+}
+
+// members compiles the members of struct or union t whose first byte is at base.
 // Members of anonymous structs and unions are compiled as members of the enclosing
 // type, since that is how C names them. last says whether the type ends the
 // record, so that its final member may be a flexible array.
-func (c *compiler) members(ms []btf.Member, base, depth int, top, last bool) error {
+func (c *compiler) members(t btf.Type, base, depth int, top, last bool) error {
 	if depth > maxDepth {
 		return errors.New("types nest too deeply (a cycle in the BTF?)")
 	}
+	ms, _ := membersOf(t)
+	saved := c.inUnion
+	_, c.inUnion = btf.UnderlyingType(t).(*btf.Union)
+	defer func() { c.inUnion = saved }()
 	for i, m := range ms {
 		bitOff := base*8 + int(m.Offset)
 		final := last && i == len(ms)-1
 		if m.Name == "" {
-			inner, ok := membersOf(m.Type)
-			if !ok {
+			if _, ok := membersOf(m.Type); !ok {
 				continue // an unnamed bitfield is padding
 			}
 			if bitOff%8 != 0 {
 				return fmt.Errorf("anonymous member at bit offset %d is not byte-aligned", bitOff)
 			}
-			if err := c.members(inner, bitOff/8, depth+1, top, final); err != nil {
+			if err := c.members(m.Type, bitOff/8, depth+1, top, final); err != nil {
 				return err
 			}
 			continue
@@ -56,7 +74,10 @@ func (c *compiler) members(ms []btf.Member, base, depth int, top, last bool) err
 // field compiles one named member and, at the top level, records it as a Field.
 func (c *compiler) field(name string, t btf.Type, bitOff, bitSize, depth int, top, last bool) error {
 	idx := len(c.d.ops)
-	if err := c.value(t, bitOff, bitSize, depth, last); err != nil {
+	if a, ok := c.address(name, t, bitOff, bitSize); ok {
+		a.next = idx + 1
+		c.d.ops = append(c.d.ops, a)
+	} else if err := c.value(t, bitOff, bitSize, depth, last); err != nil {
 		return fmt.Errorf("field %s: %w", name, err)
 	}
 	o := &c.d.ops[idx]
@@ -118,10 +139,9 @@ func (c *compiler) value(t btf.Type, bitOff, bitSize, depth int, last bool) erro
 	case *btf.Pointer:
 		o.code, o.width, o.need = opPointer, 8, 8
 	case *btf.Struct, *btf.Union:
-		ms, _ := membersOf(v)
 		size, _ := btf.Sizeof(v)
 		o.code, o.need = opObject, min(size, 1)
-		children = func() error { return c.members(ms, o.off, depth+1, false, false) }
+		children = func() error { return c.scope(v, o.off, depth+1, false, false) }
 	case *btf.Array:
 		if err := c.array(&o, v, last); err != nil {
 			return err

@@ -42,8 +42,8 @@ func New(t btf.Type) (*Decoder, error) {
 	}
 	d := &Decoder{name: typeName(t), size: size}
 	c := compiler{d: d}
-	if ms, ok := membersOf(t); ok {
-		err = c.members(ms, 0, 0, true, true)
+	if _, ok := membersOf(t); ok {
+		err = c.scope(t, 0, 0, true, true)
 	} else {
 		err = c.field("value", t, 0, 0, 0, true, true)
 	}

@@ -28,7 +28,43 @@
 //   - floats of 4 and 8 bytes are numbers, NaN and ±Inf are null; other float sizes
 //     (long double) are null.
 //   - pointers are numbers (their address).
+//   - IP addresses are strings in inet_ntop's notation ("127.0.0.1", "::1"; see
+//     below).
 //   - typedef, const, volatile, restrict and type tags are transparent.
+//
+// # IP addresses
+//
+// Networking tools store addresses the way the socket holds them, in network order,
+// as __u32, __u8[4], unsigned __int128, __u8[16] or __u32[4], often one per family in
+// an anonymous union, next to a family field. A member is an address when
+//
+//   - its type is struct in_addr or struct in6_addr (whatever its name), or
+//   - its name, once a version suffix (_v4, _v6, 4 or 6) is removed, is one of addr,
+//     saddr, daddr, laddr, raddr, src, dst, src_addr, dst_addr, src_ip, dst_ip, and
+//     its type is a 4- or 16-byte integer or an array of 1-, 2- or 4-byte integers
+//     totalling 4 or 16 bytes. Arrays of plain char stay text; bitfields, pointers,
+//     other sizes and other names stay numbers (a __u64 addr, skaddr); so does a
+//     4-byte member whose name ends in 6.
+//
+// Its bytes are printed as they lie in the record (net/netip), as an IPv4 or IPv6
+// address:
+//
+//   - a version suffix decides: saddr_v4 is IPv4 (the first four bytes when the
+//     member is wider), saddr_v6 is IPv6;
+//   - otherwise four bytes are IPv4;
+//   - otherwise a sibling family field decides: an integer or enum member named
+//     family, af or sa_family holding AF_INET (2) or AF_INET6 (10), or one named ver
+//     holding 4 or 6. AF_INET prints the first four bytes, as tcplife stores IPv4 in
+//     an unsigned __int128;
+//   - otherwise (no family field, another value, a record too short to hold it) it
+//     is IPv6; an IPv4-mapped address prints as ::ffff:a.b.c.d.
+//
+// Siblings are the members of the same struct, those of its anonymous structs and
+// unions included, since C names them alike; a nested named struct or an array
+// element follows only its own family field. A union member whose suffix names the
+// other family than its sibling family field is the union's inactive member and is
+// left out (saddr_v6 when af is AF_INET): in JSON it has no key, in a table an empty
+// cell.
 //
 // Records are read little-endian, as BPF on the supported hosts writes them. A record
 // shorter than the type decodes only the fields that are fully present (a char array

@@ -163,6 +163,11 @@ func textWidth(o *op) int {
 		return 40
 	case opPointer:
 		return 18
+	case opAddr:
+		if o.width == 4 || o.addr.version == 4 {
+			return len("255.255.255.255")
+		}
+		return len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
 	case opString:
 		return o.n
 	}

@@ -46,11 +46,35 @@ func TestKernelTypes(t *testing.T) {
 	}
 
 	// sockaddr_in: __pad is unsigned char[8], text by the char-array rule; the port
-	// is __be16, so its bytes read as the little-endian number.
+	// is __be16, so its bytes read as the little-endian number; sin_addr is a struct
+	// in_addr, an address whatever its name.
 	sin := kernelStruct(t, spec, "sockaddr_in")
 	r = newRec(16).u16(0, 2).u8(2, 0x1f).u8(3, 0x90).u8(4, 127).u8(7, 1).str(8, "pad")
-	if got, want := string(sin.AppendJSON(nil, r)), `{"sin_family":2,"sin_port":36895,"sin_addr":{"s_addr":16777343},"__pad":"pad"}`; got != want {
+	if got, want := string(sin.AppendJSON(nil, r)), `{"sin_family":2,"sin_port":36895,"sin_addr":"127.0.0.1","__pad":"pad"}`; got != want {
 		t.Errorf("sockaddr_in = %s, want %s", got, want)
+	}
+
+	// sockaddr_in6: sin6_addr is a struct in6_addr.
+	sin6 := kernelStruct(t, spec, "sockaddr_in6")
+	r = newRec(28).u16(0, 10).u8(8, 0xfe).u8(9, 0x80).u8(23, 1)
+	if got, want := string(sin6.AppendJSON(nil, r)), `{"sin6_family":10,"sin6_port":0,"sin6_flowinfo":0,"sin6_addr":"fe80::1","sin6_scope_id":0}`; got != want {
+		t.Errorf("sockaddr_in6 = %s, want %s", got, want)
+	}
+
+	// iphdr's saddr and daddr are __be32 (inside an anonymous union on new kernels).
+	ip := kernelStruct(t, spec, "iphdr")
+	r = newRec(20).u8(12, 10).u8(15, 1).u8(16, 192).u8(17, 168).u8(19, 254)
+	if err := json.Unmarshal(ip.AppendJSON(nil, r), &map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	for field, want := range map[string]string{"saddr": "10.0.0.1", "daddr": "192.168.0.254"} {
+		i := fieldIndex(ip, field)
+		if i < 0 {
+			t.Fatalf("iphdr has no top-level field %s", field)
+		}
+		if got := string(ip.AppendField(nil, i, r)); got != want {
+			t.Errorf("iphdr.%s = %s, want %s", field, got, want)
+		}
 	}
 
 	// tcphdr's flags are bitfields of __u16: doff:4 sits in bits 4-7 of byte 12.

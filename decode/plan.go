@@ -26,6 +26,7 @@ const (
 	opUint128 // unsigned __int128
 	opInt128  // __int128
 	opPointer // address
+	opAddr    // IP address: see address.go
 	opString  // char array, cut at the first NUL
 	opObject  // nested struct/union: its members follow as children
 	opArray   // array: one element's steps follow as children
@@ -52,6 +53,7 @@ type op struct {
 	key      []byte // `,"name":`: the separator, then the quoted key
 	textKey  []byte // ` name=`
 	enum     *enumTable
+	addr     *addrRule
 }
 
 // present reports whether rec holds the bytes this step needs.

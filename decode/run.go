@@ -31,7 +31,7 @@ func (d *Decoder) AppendField(dst []byte, i int, rec []byte) []byte {
 		return dst
 	}
 	o := &d.ops[d.starts[i]]
-	if !o.present(rec) {
+	if !o.present(rec) || o.code == opAddr && o.addr.inactive(rec) {
 		return dst
 	}
 	dst, _ = d.value(dst, rec, d.starts[i], true)
@@ -43,7 +43,7 @@ func (d *Decoder) AppendField(dst []byte, i int, rec []byte) []byte {
 func (d *Decoder) run(dst, rec []byte, lo, hi int, text, sep bool) []byte {
 	for i := lo; i < hi; {
 		o := &d.ops[i]
-		if !o.present(rec) {
+		if !o.present(rec) || o.code == opAddr && o.addr.inactive(rec) {
 			i = o.next
 			continue
 		}
@@ -113,6 +113,14 @@ func (d *Decoder) value(dst, rec []byte, i int, text bool) ([]byte, int) {
 			dst = strconv.AppendUint(dst, v, 16)
 		} else {
 			dst = appendUint(dst, v)
+		}
+	case opAddr:
+		if !text {
+			dst = append(dst, '"')
+		}
+		dst = appendAddr(dst, o, rec)
+		if !text {
+			dst = append(dst, '"')
 		}
 	case opString:
 		s := rec[o.off:]
