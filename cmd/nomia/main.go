@@ -38,7 +38,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newBuildCmd(), newRunCmd(), newVersionCmd())
+	root.AddCommand(newBuildCmd(), newRunCmd(), newVersionCmd(), newInitCmd())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %v (see: nomia %s --help)", cmd.Name(), err, cmd.Name())
 	})
