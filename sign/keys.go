@@ -1,0 +1,248 @@
+package sign
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// PEM block types of the key files cosign writes and reads.
+const (
+	// SigstorePrivateKeyType is the PEM type of cosign 2.x private keys and
+	// of those GenerateKey writes: PKCS#8 in a password envelope.
+	SigstorePrivateKeyType = "ENCRYPTED SIGSTORE PRIVATE KEY"
+	// CosignPrivateKeyType is the same format as written by cosign 1.x.
+	CosignPrivateKeyType = "ENCRYPTED COSIGN PRIVATE KEY"
+	// PublicKeyType is the PEM type of a PKIX public key (cosign.pub).
+	PublicKeyType = "PUBLIC KEY"
+)
+
+// GenerateKey makes an ECDSA P-256 key pair, cosign's default, and writes
+// the private key encrypted under password to priv and the public key to pub,
+// both PEM, in the files `cosign generate-key-pair` writes. An empty password
+// is allowed, as in cosign (COSIGN_PASSWORD=""), but protects nothing.
+func GenerateKey(priv, pub io.Writer, password []byte) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return fmt.Errorf("generating a P-256 key: %v", err)
+	}
+	privPEM, err := encryptPrivateKey(key, password)
+	if err != nil {
+		return err
+	}
+	pubPEM, err := marshalPublicKey(key.Public())
+	if err != nil {
+		return err
+	}
+	if _, err := priv.Write(privPEM); err != nil {
+		return fmt.Errorf("writing the private key: %v", err)
+	}
+	if _, err := pub.Write(pubPEM); err != nil {
+		return fmt.Errorf("writing the public key: %v", err)
+	}
+	return nil
+}
+
+// GenerateKeyFiles runs GenerateKey into two new files, the private one
+// readable by its owner only. It refuses to overwrite either file, so a key
+// that signed published artifacts is not lost by a repeated command.
+func GenerateKeyFiles(privPath, pubPath string, password []byte) error {
+	for _, p := range []string{privPath, pubPath} {
+		if _, err := os.Lstat(p); err == nil {
+			return fmt.Errorf("key file %s already exists: remove it or choose another name", p)
+		}
+	}
+	priv, err := os.OpenFile(privPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating private key file: %v", err)
+	}
+	pub, err := os.OpenFile(pubPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		priv.Close()
+		os.Remove(privPath)
+		return fmt.Errorf("creating public key file: %v", err)
+	}
+	err = GenerateKey(priv, pub, password)
+	for _, f := range []*os.File{priv, pub} {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("writing %s: %v", f.Name(), cerr)
+		}
+	}
+	if err != nil {
+		os.Remove(privPath)
+		os.Remove(pubPath)
+	}
+	return err
+}
+
+// encryptPrivateKey is the PEM cosign 2.x writes for key.
+func encryptPrivateKey(key crypto.Signer, password []byte) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the private key: %v", err)
+	}
+	sealed, err := seal(der, password)
+	if err != nil {
+		return nil, fmt.Errorf("encrypting the private key: %v", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: SigstorePrivateKeyType, Bytes: sealed}), nil
+}
+
+func marshalPublicKey(pub crypto.PublicKey) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the public key: %v", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: PublicKeyType, Bytes: der}), nil
+}
+
+// LoadPrivateKey reads a PEM private key: cosign's encrypted formats
+// (decrypted with password), or an unencrypted PKCS#8, SEC1 or PKCS#1 key
+// (password ignored). The key must be ECDSA or RSA.
+func LoadPrivateKey(pemBytes, password []byte) (crypto.Signer, error) {
+	block, _ := pem.Decode(pemBytes)
+	if block == nil {
+		return nil, errors.New("no PEM block: expected a cosign.key or a PEM private key")
+	}
+	var (
+		key any
+		err error
+	)
+	switch block.Type {
+	case SigstorePrivateKeyType, CosignPrivateKeyType:
+		var der []byte
+		if der, err = open(block.Bytes, password); err == nil {
+			key, err = x509.ParsePKCS8PrivateKey(der)
+		}
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	default:
+		return nil, fmt.Errorf("PEM block %q is not a private key", block.Type)
+	}
+	if err != nil {
+		return nil, err
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("unsupported private key type %T", key)
+	}
+	if _, err := hashFor(signer.Public()); err != nil {
+		return nil, err
+	}
+	return signer, nil
+}
+
+// LoadPublicKey reads a PEM PKIX public key (cosign.pub) or a PKCS#1
+// "RSA PUBLIC KEY". The key must be ECDSA or RSA.
+func LoadPublicKey(pemBytes []byte) (crypto.PublicKey, error) {
+	block, _ := pem.Decode(pemBytes)
+	if block == nil {
+		return nil, errors.New("no PEM block: expected a cosign.pub or a PEM public key")
+	}
+	var (
+		key any
+		err error
+	)
+	switch block.Type {
+	case PublicKeyType:
+		key, err = x509.ParsePKIXPublicKey(block.Bytes)
+	case "RSA PUBLIC KEY":
+		key, err = x509.ParsePKCS1PublicKey(block.Bytes)
+	default:
+		return nil, fmt.Errorf("PEM block %q is not a public key", block.Type)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := hashFor(key); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// ReadPrivateKeyFile is LoadPrivateKey on a file, with errors naming it.
+func ReadPrivateKeyFile(path string, password []byte) (crypto.Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading private key: %v", err)
+	}
+	key, err := LoadPrivateKey(data, password)
+	if err != nil {
+		return nil, fmt.Errorf("private key %s: %v", path, err)
+	}
+	return key, nil
+}
+
+// ReadPublicKeyFile is LoadPublicKey on a file, with errors naming it.
+func ReadPublicKeyFile(path string) (crypto.PublicKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading public key: %v", err)
+	}
+	key, err := LoadPublicKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("public key %s: %v", path, err)
+	}
+	return key, nil
+}
+
+// KeyID names a public key in messages: "ecdsa-p256:" and the first 8 bytes
+// of the SHA-256 of its PKIX encoding in hex, so a user can tell which key
+// a signature was checked against.
+func KeyID(pub crypto.PublicKey) string {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return fmt.Sprintf("%T", pub)
+	}
+	sum := sha256.Sum256(der)
+	kind := "rsa"
+	if k, ok := pub.(*ecdsa.PublicKey); ok {
+		kind = "ecdsa-" + curveName(k.Curve)
+	}
+	return fmt.Sprintf("%s:%x", kind, sum[:8])
+}
+
+func curveName(c elliptic.Curve) string {
+	switch c {
+	case elliptic.P256():
+		return "p256"
+	case elliptic.P384():
+		return "p384"
+	case elliptic.P521():
+		return "p521"
+	}
+	return "unknown"
+}
+
+// hashFor is the digest sigstore's default verifier uses with pub: SHA-256
+// for P-256 and RSA, SHA-384 for P-384, SHA-512 for P-521.
+func hashFor(pub crypto.PublicKey) (crypto.Hash, error) {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256():
+			return crypto.SHA256, nil
+		case elliptic.P384():
+			return crypto.SHA384, nil
+		case elliptic.P521():
+			return crypto.SHA512, nil
+		}
+		return 0, fmt.Errorf("unsupported ECDSA curve %s: use P-256, P-384 or P-521", k.Curve.Params().Name)
+	case *rsa.PublicKey:
+		return crypto.SHA256, nil
+	}
+	return 0, fmt.Errorf("unsupported key type %T: use an ECDSA or RSA key (cosign generate-key-pair makes ECDSA P-256)", pub)
+}
