@@ -1,0 +1,121 @@
+package wasm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/perf"
+	"github.com/cilium/ebpf/ringbuf"
+)
+
+// perfPages is the size of each CPU's perf buffer in pages, libbpf's default
+// perf_buffer__new size in wasm-bpf's host.
+const perfPages = 64
+
+// buffer reads one ring buffer or perf event array. A poll delivers at most
+// about one buffer's worth of records, so that a producer faster than the
+// guest cannot keep a poll from returning.
+type buffer struct {
+	ring  *ringbuf.Reader
+	perf  *perf.Reader
+	limit int // bytes delivered per poll before returning
+	rrec  ringbuf.Record
+	prec  perf.Record
+	lost  uint64 // records the kernel dropped from a full perf buffer
+}
+
+// newBuffer opens a reader for m, which must be a ring buffer or a perf event array.
+func newBuffer(m *ebpf.Map, name string) (*buffer, error) {
+	switch m.Type() {
+	case ebpf.RingBuf:
+		r, err := ringbuf.NewReader(m)
+		if err != nil {
+			return nil, fmt.Errorf("open ring buffer %s: %v", name, err)
+		}
+		return &buffer{ring: r, limit: r.BufferSize()}, nil
+	case ebpf.PerfEventArray:
+		r, err := perf.NewReader(m, perfPages*os.Getpagesize())
+		if err != nil {
+			return nil, fmt.Errorf("open perf buffer %s: %v", name, err)
+		}
+		return &buffer{perf: r, limit: r.BufferSize() * max(1, int(m.MaxEntries()))}, nil
+	}
+	return nil, fmt.Errorf("map %s is a %v, not a ring buffer or perf event array", name, m.Type())
+}
+
+// poll waits up to timeout for a record, then hands deliver every record that
+// is ready, up to the buffer's size in bytes. It returns how many records it
+// delivered, or the first nonzero result of deliver (which stops the poll, as
+// libbpf's callbacks do). Cancelling ctx ends the wait.
+func (b *buffer) poll(ctx context.Context, timeout time.Duration, deliver func([]byte) int32) (int32, error) {
+	stop := context.AfterFunc(ctx, func() { b.flush() })
+	defer stop()
+	var n int32
+	for bytes := 0; bytes < b.limit; {
+		if n == 0 {
+			b.setDeadline(time.Now().Add(timeout))
+		} else {
+			// Past the first record: take what is ready, do not wait for more.
+			b.setDeadline(time.Now())
+		}
+		rec, err := b.read()
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, ringbuf.ErrFlushed), errors.Is(err, perf.ErrFlushed):
+			return n, nil
+		case err != nil:
+			return n, err
+		case rec == nil:
+			continue // a perf record that only reports losses
+		}
+		if rc := deliver(rec); rc != 0 {
+			return rc, nil
+		}
+		n++
+		bytes += len(rec)
+	}
+	return n, nil
+}
+
+// read returns the next record, nil for a perf loss notice.
+func (b *buffer) read() ([]byte, error) {
+	if b.ring != nil {
+		err := b.ring.ReadInto(&b.rrec)
+		return b.rrec.RawSample, err
+	}
+	if err := b.perf.ReadInto(&b.prec); err != nil {
+		return nil, err
+	}
+	if b.prec.LostSamples > 0 {
+		b.lost += b.prec.LostSamples
+		return nil, nil
+	}
+	return b.prec.RawSample, nil
+}
+
+func (b *buffer) setDeadline(t time.Time) {
+	if b.ring != nil {
+		b.ring.SetDeadline(t)
+	} else {
+		b.perf.SetDeadline(t)
+	}
+}
+
+// flush wakes a waiting read; it is safe to call from another goroutine.
+func (b *buffer) flush() {
+	if b.ring != nil {
+		b.ring.Flush()
+	} else {
+		b.perf.Flush()
+	}
+}
+
+func (b *buffer) close() error {
+	if b.ring != nil {
+		return b.ring.Close()
+	}
+	return b.perf.Close()
+}

@@ -1,0 +1,146 @@
+package wasm
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"nomia.dev/nomia/internal/bpftest"
+)
+
+// bpfObject is the tests' BPF object, compiled from testdata/events.bpf.c.
+func bpfObject(t testing.TB) []byte {
+	t.Helper()
+	return bpftest.Object(t, "testdata/events.bpf.c", bpftest.Options{})
+}
+
+// guestCache keeps built guests for the life of the test process.
+var guestCache sync.Map // key → []byte
+
+// cGuest builds testdata/guest.c with clang for wasm32-wasi against Debian's
+// wasi-libc, with the BPF object embedded as a generated header, as wasm-bpf's
+// C examples are built (-Wl,--export-table so sample_func can be called).
+func cGuest(t testing.TB, defines ...string) []byte {
+	t.Helper()
+	key := "c" + strings.Join(defines, " ")
+	if b, ok := guestCache.Load(key); ok {
+		return b.([]byte)
+	}
+	clang := bpftest.Clang()
+	if _, err := exec.LookPath(clang); err != nil {
+		t.Skipf("%s is not installed", clang)
+	}
+	if _, err := os.Stat("/usr/lib/wasm32-wasi/libc.a"); err != nil {
+		t.Skip("wasi-libc is not installed (/usr/lib/wasm32-wasi): apt-get install wasi-libc libclang-rt-14-dev-wasm32 lld")
+	}
+	dir := t.TempDir()
+	writeObjHeader(t, filepath.Join(dir, "obj.h"), bpfObject(t))
+	src, err := filepath.Abs("testdata/guest.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "guest.wasm")
+	args := []string{"--target=wasm32-wasi", "--sysroot=/usr", "-isystem", "/usr/include/wasm32-wasi",
+		"-L/usr/lib/wasm32-wasi", "-O2", "-Wl,--export-table", "-I" + dir, src, "-o", out}
+	for _, d := range defines {
+		args = append(args, "-D"+d)
+	}
+	if msg, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
+		t.Fatalf("build C guest: %v\n%s", err, msg)
+	}
+	return storeGuest(t, key, out)
+}
+
+// goGuest builds testdata/goguest (GOOS=wasip1 GOARCH=wasm) with the BPF
+// object embedded through //go:embed.
+func goGuest(t testing.TB) []byte {
+	t.Helper()
+	if b, ok := guestCache.Load("go"); ok {
+		return b.([]byte)
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/goguest/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"main.go":  src,
+		"go.mod":   []byte("module goguest\n\ngo 1.24\n"),
+		"events.o": bpfObject(t),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "guest.wasm")
+	cmd := exec.Command("go", "build", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-mod=mod", "GOWORK=off")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build Go guest: %v\n%s", err, msg)
+	}
+	return storeGuest(t, "go", out)
+}
+
+func storeGuest(t testing.TB, key, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guestCache.Store(key, b)
+	return b
+}
+
+// writeObjHeader writes obj as the C array bpf_obj, as wasm-bpf's generated
+// headers do.
+func writeObjHeader(t testing.TB, path string, obj []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString("static const unsigned char bpf_obj[] = {")
+	for i, c := range obj {
+		if i%16 == 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%d,", c)
+	}
+	fmt.Fprintf(&b, "\n};\nstatic const int bpf_obj_len = %d;\n", len(obj))
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// output collects a guest's stdout and reports when a line appears.
+type output struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	want  string
+	ready chan struct{}
+}
+
+// newOutput returns an output that closes ready when line is printed.
+func newOutput(line string) *output {
+	return &output{want: line + "\n", ready: make(chan struct{})}
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	had := strings.Contains(o.buf.String(), o.want)
+	o.buf.Write(p)
+	if !had && strings.Contains(o.buf.String(), o.want) {
+		close(o.ready)
+	}
+	return len(p), nil
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}

@@ -1,0 +1,98 @@
+package wasm
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/cilium/ebpf"
+
+	"nomia.dev/nomia/attach"
+)
+
+// object is one BPF object a guest loaded: its collection, the programs it
+// attached, and one reader per map it polled.
+type object struct {
+	spec    *ebpf.CollectionSpec
+	coll    *ebpf.Collection
+	links   []attach.Attachment
+	buffers map[*ebpf.Map]*buffer
+}
+
+// loadObject parses and loads an ELF object. Nothing is attached yet.
+func loadObject(elf []byte) (*object, error) {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(elf))
+	if err != nil {
+		return nil, fmt.Errorf("parse BPF object: %v", err)
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return nil, fmt.Errorf("load BPF object: %v", err)
+	}
+	return &object{spec: spec, coll: coll, buffers: map[*ebpf.Map]*buffer{}}, nil
+}
+
+// attach attaches the program whose function is name. A non-empty target
+// overrides the configured default the way wasm-bpf's attach_target does: an
+// interface for xdp/tc/socket programs, a cgroup directory for cgroup and
+// sockops programs, and (an addition) a binary for uprobes.
+func (o *object) attach(name, target string, t attach.Target) error {
+	p, ps := o.coll.Programs[name], o.spec.Programs[name]
+	if p == nil || ps == nil {
+		return fmt.Errorf("the object has no program %q (programs are named by their C function)", name)
+	}
+	if target != "" {
+		h, err := attach.ParseSection(ps.SectionName)
+		if err != nil {
+			return err
+		}
+		switch h.Kind {
+		case "xdp", "tc", "tcx", "socket":
+			t.Iface = target
+		case "cgroup":
+			t.Cgroup = target
+		case "uprobe", "uretprobe":
+			t.Binary = target
+		}
+	}
+	a, err := attach.Program(p, ps, t)
+	if err != nil {
+		return err
+	}
+	o.links = append(o.links, a)
+	return nil
+}
+
+// mapByFD returns the object's map whose descriptor is fd.
+func (o *object) mapByFD(fd int32) (*ebpf.Map, string) {
+	for name, m := range o.coll.Maps {
+		if int32(m.FD()) == fd {
+			return m, name
+		}
+	}
+	return nil, ""
+}
+
+// close detaches the object's programs (concurrently: a tracepoint link takes
+// tens of milliseconds to go away), closes its readers and unloads it.
+func (o *object) close() error {
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for _, l := range o.links {
+		wg.Go(func() {
+			if err := l.Close(); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	for _, b := range o.buffers {
+		errs = append(errs, b.close())
+	}
+	o.coll.Close()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,116 @@
+package wasm
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"nomia.dev/nomia/internal/bpftest"
+)
+
+// magic is the prctl option testdata/events.bpf.c reacts to; the kernel
+// rejects it with EINVAL, so the calls have no other effect.
+const magic = 0x4e4f4d49
+
+// trigger makes the BPF program see seq 1..n from this process.
+func trigger(n int) {
+	for seq := 1; seq <= n; seq++ {
+		unix.Prctl(magic, uintptr(seq), 0, 0, 0)
+	}
+}
+
+// runGuest runs module with args, firing n events once the guest prints
+// "attached", and returns its exit code, error, stdout and host log.
+func runGuest(t *testing.T, ctx context.Context, module []byte, n int, cfg Config) (int, error, string, string) {
+	t.Helper()
+	out := newOutput("attached")
+	var log bytes.Buffer
+	cfg.Stdout, cfg.Stderr, cfg.Log = out, out, &log
+	go func() {
+		select {
+		case <-out.ready:
+			trigger(n)
+		case <-ctx.Done():
+		}
+	}()
+	code, err := Run(ctx, module, cfg)
+	return code, err, out.String(), log.String()
+}
+
+// wantEvents is what the test guests print after receiving n events:
+// seq 1..n on both buffers, values 3·seq in counts, key 1 deleted.
+func wantEvents(n int) string {
+	sum := n * (n + 1) / 2
+	return fmt.Sprintf("attached\nevents %d seqsum %d small %d smallsum %d bad 0 comm wasm.test\n"+
+		"keys %d sum %d delete 0 lookup-after-delete -2 close 0\n", n, sum, n, sum, n, 3*sum)
+}
+
+// TestGuestsEndToEnd runs a C guest (table-index callback), the same C guest
+// built against the callback-wrapper variant, and a Go wasip1 guest (callback
+// wrapper): each loads and attaches a tracepoint program, sets its filter
+// through a map update, receives every one of n 8 KiB ring-buffer events and
+// n perf-buffer events with the values the kernel wrote, and walks, reads and
+// deletes map entries through the host.
+func TestGuestsEndToEnd(t *testing.T) {
+	const n = 50 // 50 × 8 KiB records: more than one poll's worth of upstream's 4 KiB buffer
+	guests := map[string]func(testing.TB) []byte{
+		"c":         func(t testing.TB) []byte { return cGuest(t) },
+		"c-wrapper": func(t testing.TB) []byte { return cGuest(t, "WRAPPER") },
+		"go":        goGuest,
+	}
+	for name, build := range guests {
+		t.Run(name, func(t *testing.T) {
+			module := build(t)
+			bpftest.NoLeaks(t, "on_prctl")
+			args := []string{"guest", "events", fmt.Sprint(os.Getpid()), fmt.Sprint(n)}
+			if name == "go" {
+				args = []string{"guest", fmt.Sprint(os.Getpid()), fmt.Sprint(n)}
+			}
+			code, err, stdout, log := runGuest(t, context.Background(), module, n, Config{Args: args})
+			if err != nil || code != 0 {
+				t.Fatalf("Run = %d, %v; output:\n%s\nlog:\n%s", code, err, stdout, log)
+			}
+			if want := wantEvents(n); stdout != want {
+				t.Errorf("guest printed\n%s\nwant\n%s", stdout, want)
+			}
+			if log != "" {
+				t.Errorf("host logged %q for a well-behaved guest", log)
+			}
+		})
+	}
+}
+
+// TestExitCode checks that the guest's exit code becomes Run's, with no error.
+func TestExitCode(t *testing.T) {
+	var out bytes.Buffer
+	code, err := Run(context.Background(), cGuest(t), Config{Args: []string{"guest", "nosuchmode"}, Stdout: &out})
+	if err != nil || code != 2 {
+		t.Fatalf("Run = %d, %v; want exit code 2 and no error", code, err)
+	}
+	if got := out.String(); got != "unknown mode nosuchmode\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
+
+// TestNotAGuest checks the one-line errors for modules that cannot run.
+func TestNotAGuest(t *testing.T) {
+	for name, tc := range map[string]struct {
+		module []byte
+		want   string
+	}{
+		"garbage": {[]byte("not wasm"), "wasm: compile module: "},
+		"no _start": {trampolineWasm, "wasm: the module exports no _start"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Run(context.Background(), tc.module, Config{})
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("Run: %v; want one line starting %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,133 @@
+// A wasm-bpf guest in Go (GOOS=wasip1) for the host's tests: it declares the
+// host calls itself and polls through the callback-wrapper variant, since Go
+// cannot hand out function-table indices.
+//
+//	goguest PID N   load, attach, receive N events, exercise the maps
+package main
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"strconv"
+	"unsafe"
+)
+
+//go:embed events.o
+var obj []byte
+
+//go:wasmimport wasm_bpf wasm_load_bpf_object
+func loadObject(obj unsafe.Pointer, size int32) uint64
+
+//go:wasmimport wasm_bpf wasm_attach_bpf_program
+func attachProgram(obj uint64, name unsafe.Pointer, target unsafe.Pointer) int32
+
+//go:wasmimport wasm_bpf wasm_bpf_map_fd_by_name
+func mapFDByName(obj uint64, name unsafe.Pointer) int32
+
+//go:wasmimport wasm_bpf wasm_bpf_map_operate
+func mapOperate(fd int32, cmd int32, key, value, nextKey unsafe.Pointer, flags uint64) int32
+
+//go:wasmimport wasm_bpf wasm_close_bpf_object
+func closeObject(obj uint64) int32
+
+//go:wasmimport callback-wrapper wasm_bpf_buffer_poll
+func bufferPoll(obj uint64, fd int32, ctx uint32, data unsafe.Pointer, maxSize int32, timeoutMS int32) int32
+
+const (
+	lookup, update, del, nextKey = 1, 2, 3, 4
+	tail                         = 8192
+)
+
+// cstr returns a NUL-terminated copy of s.
+func cstr(s string) unsafe.Pointer { return unsafe.Pointer(&append([]byte(s), 0)[0]) }
+
+var (
+	pid                uint32
+	events, bad, small int
+	seqSum, smallSum   uint32
+	comm               string
+	pollingSmall       bool
+)
+
+//go:wasmexport go-callback
+func callback(ctx, data, size uint32) uint32 {
+	rec := unsafe.Slice((*byte)(unsafe.Pointer(uintptr(data))), size)
+	if pollingSmall {
+		small++
+		if size < 8 || binary.LittleEndian.Uint32(rec) != pid {
+			bad++
+		}
+		smallSum += binary.LittleEndian.Uint32(rec[4:])
+		return 0
+	}
+	events++
+	if size != 24+tail || binary.LittleEndian.Uint32(rec) != pid || rec[24] != 0xab || rec[24+tail-1] != rec[4] {
+		bad++
+		return 0
+	}
+	seqSum += binary.LittleEndian.Uint32(rec[4:])
+	comm = string(rec[8:24])
+	for i := range 16 {
+		if rec[8+i] == 0 {
+			comm = string(rec[8 : 8+i])
+			break
+		}
+	}
+	return 0
+}
+
+func main() {
+	p, _ := strconv.Atoi(os.Args[1])
+	n, _ := strconv.Atoi(os.Args[2])
+	pid = uint32(p)
+	h := loadObject(unsafe.Pointer(&obj[0]), int32(len(obj)))
+	if h == 0 {
+		fmt.Println("load failed")
+		os.Exit(10)
+	}
+	var zero uint32
+	if err := mapOperate(mapFDByName(h, cstr("filter")), update, unsafe.Pointer(&zero), unsafe.Pointer(&pid), nil, 0); err != 0 {
+		fmt.Println("filter update:", err)
+		os.Exit(11)
+	}
+	if err := attachProgram(h, cstr("on_prctl"), nil); err != 0 {
+		fmt.Println("attach:", err)
+		os.Exit(12)
+	}
+	rb, pb := mapFDByName(h, cstr("events")), mapFDByName(h, cstr("small"))
+	buf := make([]byte, 16384)
+	poll := func(fd int32, timeout int32) {
+		if r := bufferPoll(h, fd, 0, unsafe.Pointer(&buf[0]), int32(len(buf)), timeout); r < 0 {
+			fmt.Println("poll:", r)
+			os.Exit(13)
+		}
+	}
+	pollingSmall = true
+	poll(pb, 0) // a perf buffer keeps only what arrives while its reader is open
+	fmt.Println("attached")
+	for pollingSmall = false; events < n; {
+		poll(rb, 1000)
+	}
+	for pollingSmall = true; small < n; {
+		poll(pb, 1000)
+	}
+	fmt.Printf("events %d seqsum %d small %d smallsum %d bad %d comm %s\n", events, seqSum, small, smallSum, bad, comm)
+
+	counts := mapFDByName(h, cstr("counts"))
+	var key, next uint32
+	var value, sum uint64
+	keys := 0
+	for k := unsafe.Pointer(nil); mapOperate(counts, nextKey, k, nil, unsafe.Pointer(&next), 0) == 0; k = unsafe.Pointer(&key) {
+		key = next
+		keys++
+		if mapOperate(counts, lookup, unsafe.Pointer(&key), unsafe.Pointer(&value), nil, 0) == 0 {
+			sum += value
+		}
+	}
+	key = 1
+	d := mapOperate(counts, del, unsafe.Pointer(&key), nil, nil, 0)
+	again := mapOperate(counts, lookup, unsafe.Pointer(&key), unsafe.Pointer(&value), nil, 0)
+	fmt.Printf("keys %d sum %d delete %d lookup-after-delete %d close %d\n", keys, sum, d, again, closeObject(h))
+}
