@@ -9,12 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/link"
-	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
-
-	"nomia.dev/nomia/internal/bpftest"
 )
 
 // The port the test connects to: nothing listens there, in a network namespace of
@@ -25,30 +20,7 @@ const refusedPort = 4242
 // the socket addresses of TCP state changes, in tcpstates' and tcpconnect's shapes,
 // while the test connects to 127.0.0.2 and ::1 in a private network namespace.
 func TestKernelAddresses(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to load BPF programs and create a network namespace")
-	}
-	spec := bpftest.Compile(t, "testdata/tcpstate.c")
-	ensureTracefs(t)
-	d, err := New(findStruct(t, spec, "event"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	coll, err := ebpf.NewCollection(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer coll.Close()
-	tp, err := link.Tracepoint("sock", "inet_sock_set_state", coll.Programs["on_state"], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tp.Close()
-	rd, err := ringbuf.NewReader(coll.Maps["events"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Close()
+	d, rd := tracedEvents(t, "testdata/tcpstate.c", "on_state", "sock", "inet_sock_set_state")
 
 	v6, err := connectInPrivateNetns()
 	if err != nil {

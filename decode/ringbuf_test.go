@@ -9,42 +9,13 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/link"
-	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
-
-	"nomia.dev/nomia/internal/bpftest"
 )
 
 // TestKernelRingBuffer decodes records that a tracepoint program writes into a ring
 // buffer on this kernel, with the type from the program's own BTF.
 func TestKernelRingBuffer(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to load BPF programs")
-	}
-	spec := bpftest.Compile(t, "testdata/ringbuf.c")
-	ensureTracefs(t)
-
-	d, err := New(findStruct(t, spec, "event"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	coll, err := ebpf.NewCollection(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer coll.Close()
-	tp, err := link.Tracepoint("syscalls", "sys_enter_getpid", coll.Programs["on_getpid"], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tp.Close()
-	rd, err := ringbuf.NewReader(coll.Maps["events"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Close()
+	d, rd := tracedEvents(t, "testdata/ringbuf.c", "on_getpid", "syscalls", "sys_enter_getpid")
 
 	// Call getpid from a thread with a known name; the thread ends with the
 	// goroutine (it stays locked), so the renaming does not leak.
