@@ -145,4 +145,3 @@ func compilationCache(dir string) wazero.CompilationCache {
 	actual, _ := caches.LoadOrStore(dir, c)
 	return actual.(wazero.CompilationCache)
 }
-

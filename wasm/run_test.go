@@ -103,7 +103,7 @@ func TestNotAGuest(t *testing.T) {
 		module []byte
 		want   string
 	}{
-		"garbage": {[]byte("not wasm"), "wasm: compile module: "},
+		"garbage":   {[]byte("not wasm"), "wasm: compile module: "},
 		"no _start": {trampolineWasm, "wasm: the module exports no _start"},
 	} {
 		t.Run(name, func(t *testing.T) {
