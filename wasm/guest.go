@@ -89,7 +89,7 @@ func (a *abort) Unwrap() error { return a.err }
 func (g *guest) callback(ctx context.Context, fn api.Function, what string, args ...uint64) int32 {
 	res, err := fn.Call(ctx, args...)
 	if err != nil {
-		panic(&abort{fmt.Errorf("%s failed: %s", what, firstLine(err))})
+		panic(&abort{fmt.Errorf("%s failed: %s%s", what, firstLine(err), where(err))})
 	}
 	if len(res) == 0 {
 		return 0

@@ -121,7 +121,12 @@ func where(err error) string {
 	}
 	frame, _, _ := strings.Cut(strings.TrimSpace(trace), "\n")
 	frame, _, _ = strings.Cut(frame, "(")
-	return " (in " + strings.TrimPrefix(frame, guestName+".") + ")"
+	// A frame is "MODULE.FUNCTION"; guests rarely name their module.
+	frame = strings.TrimPrefix(strings.TrimPrefix(frame, guestName), ".")
+	if frame == "" {
+		return ""
+	}
+	return " (in " + frame + ")"
 }
 
 // caches holds one compilation cache per directory for the life of the
