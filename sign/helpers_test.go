@@ -6,6 +6,8 @@ import (
 	"crypto"
 	"encoding/base64"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -120,4 +122,28 @@ func signedLayer(t testing.TB, target oras.Target, payload, sig []byte) ocispec.
 	}
 	l.Annotations = map[string]string{SignatureAnnotation: base64.StdEncoding.EncodeToString(sig)}
 	return l
+}
+
+// writePublicKey writes pub as a cosign.pub in a temporary directory.
+func writePublicKey(t testing.TB, pub crypto.PublicKey) string {
+	t.Helper()
+	data, err := marshalPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cosign.pub")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// mustDecode is the bytes of a base64 signature annotation.
+func mustDecode(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

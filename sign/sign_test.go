@@ -2,7 +2,6 @@ package sign
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -43,10 +42,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	if string(payload) != want {
 		t.Errorf("payload\n got %s\nwant %s", payload, want)
 	}
-	sig, err := base64.StdEncoding.DecodeString(m.Layers[0].Annotations[SignatureAnnotation])
-	if err != nil {
-		t.Fatal(err)
-	}
+	sig := mustDecode(t, m.Layers[0].Annotations[SignatureAnnotation])
 	if err := verifyBytes(pub, payload, sig); err != nil {
 		t.Errorf("annotation signature does not verify over the layer: %v", err)
 	}
@@ -155,7 +151,7 @@ func TestVerifyAlteredPayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, m := readSigManifest(t, store, good)
-	sig, _ := base64.StdEncoding.DecodeString(m.Layers[0].Annotations[SignatureAnnotation])
+	sig := mustDecode(t, m.Layers[0].Annotations[SignatureAnnotation])
 	forged, err := NewPayload(testRepo, evil.Digest, nil)
 	if err != nil {
 		t.Fatal(err)
