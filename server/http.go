@@ -16,24 +16,56 @@ import (
 	"nomia.dev/nomia/version"
 )
 
-// routes builds the API's handler. /healthz and the OpenAPI document need no
-// token; everything else under /v1, and /metrics, does.
-func (s *Server) routes() http.Handler {
+// route is one API call: its method and path pattern, whether it needs the
+// token, and its handler. The table is what the OpenAPI test checks against.
+type route struct {
+	method, path string
+	open         bool
+	handler      func(s *Server) http.Handler
+}
+
+func (s *Server) onProgram(h func(*Server, http.ResponseWriter, *http.Request, *program)) http.Handler {
+	return s.withProgram(func(w http.ResponseWriter, r *http.Request, p *program) { h(s, w, r, p) })
+}
+
+func plain(h func(*Server, http.ResponseWriter, *http.Request)) func(*Server) http.Handler {
+	return func(s *Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(s, w, r) })
+	}
+}
+
+func named(h func(*Server, http.ResponseWriter, *http.Request, *program)) func(*Server) http.Handler {
+	return func(s *Server) http.Handler { return s.onProgram(h) }
+}
+
+// routes are the API's calls.
+var routes = []route{
+	{"GET", "/healthz", true, plain((*Server).health)},
+	{"GET", "/v1/openapi.json", true, plain((*Server).serveOpenAPI)},
+	{"GET", "/metrics", false, (*Server).metricsHandler},
+	{"GET", "/v1/programs", false, plain((*Server).listPrograms)},
+	{"POST", "/v1/programs", false, plain((*Server).startProgram)},
+	{"GET", "/v1/programs/{name}", false, named((*Server).inspectProgram)},
+	{"DELETE", "/v1/programs/{name}", false, plain((*Server).stopProgram)},
+	{"POST", "/v1/programs/{name}/pause", false, named((*Server).pause)},
+	{"POST", "/v1/programs/{name}/resume", false, named((*Server).resume)},
+	{"GET", "/v1/programs/{name}/events", false, named((*Server).streamEvents)},
+	{"GET", "/v1/programs/{name}/maps", false, named((*Server).readMaps)},
+	{"GET", "/v1/programs/{name}/maps/{map}", false, named((*Server).readMap)},
+	{"GET", "/v1/programs/{name}/snapshots", false, named((*Server).streamSnapshots)},
+}
+
+// handlerFor builds the API's handler. /healthz and the OpenAPI document need
+// no token; everything else under /v1, and /metrics, does.
+func (s *Server) handlerFor() http.Handler {
 	mux := http.NewServeMux()
-	auth := s.authorize
-	mux.HandleFunc("GET /healthz", s.health)
-	mux.HandleFunc("GET /v1/openapi.json", serveOpenAPI)
-	mux.Handle("GET /metrics", auth(s.metricsHandler()))
-	mux.Handle("GET /v1/programs", auth(http.HandlerFunc(s.listPrograms)))
-	mux.Handle("POST /v1/programs", auth(http.HandlerFunc(s.startProgram)))
-	mux.Handle("GET /v1/programs/{name}", auth(s.withProgram(s.inspectProgram)))
-	mux.Handle("DELETE /v1/programs/{name}", auth(http.HandlerFunc(s.stopProgram)))
-	mux.Handle("POST /v1/programs/{name}/pause", auth(s.withProgram(s.pauseProgram(true))))
-	mux.Handle("POST /v1/programs/{name}/resume", auth(s.withProgram(s.pauseProgram(false))))
-	mux.Handle("GET /v1/programs/{name}/events", auth(s.withProgram(s.streamEvents)))
-	mux.Handle("GET /v1/programs/{name}/maps", auth(s.withProgram(s.readMaps)))
-	mux.Handle("GET /v1/programs/{name}/maps/{map}", auth(s.withProgram(s.readMap)))
-	mux.Handle("GET /v1/programs/{name}/snapshots", auth(s.withProgram(s.streamSnapshots)))
+	for _, rt := range routes {
+		h := rt.handler(s)
+		if !rt.open {
+			h = s.authorize(h)
+		}
+		mux.Handle(rt.method+" "+rt.path, h)
+	}
 	mux.HandleFunc("/v1/", notFound(mux))
 	if s.cfg.Dashboard != nil {
 		mux.Handle("/", s.cfg.Dashboard)
@@ -142,11 +174,14 @@ func (s *Server) stopProgram(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) pauseProgram(pause bool) func(http.ResponseWriter, *http.Request, *program) {
-	return func(w http.ResponseWriter, r *http.Request, p *program) {
-		p.paused.Store(pause)
-		writeJSON(w, http.StatusOK, p.describe())
-	}
+func (s *Server) pause(w http.ResponseWriter, r *http.Request, p *program) {
+	p.paused.Store(true)
+	writeJSON(w, http.StatusOK, p.describe())
+}
+
+func (s *Server) resume(w http.ResponseWriter, r *http.Request, p *program) {
+	p.paused.Store(false)
+	writeJSON(w, http.StatusOK, p.describe())
 }
 
 func (s *Server) readMaps(w http.ResponseWriter, r *http.Request, p *program) {

@@ -10,7 +10,7 @@ import (
 //go:embed openapi.json
 var OpenAPI []byte
 
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(OpenAPI)
 }

@@ -39,8 +39,9 @@ type Config struct {
 	EventBuffer int
 	// MaxPrograms bounds how many programs run at once; 0 means 1024.
 	MaxPrograms int
-	// Resolve turns a StartRequest.Source reference into a package; nil means
-	// package source's Resolve.
+	// Resolve turns a StartRequest.Source reference into a package; nil
+	// resolves URLs and OCI references with package source, and refuses paths
+	// on the server's file system.
 	Resolve func(ctx context.Context, ref string) (*bpfpkg.Package, error)
 	// Dashboard, when set, serves every path outside /v1, /healthz and
 	// /metrics (the web dashboard mounts here).
@@ -79,9 +80,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxPrograms = 1024
 	}
 	if cfg.Resolve == nil {
-		cfg.Resolve = func(ctx context.Context, ref string) (*bpfpkg.Package, error) {
-			return source.Resolve(ctx, ref, source.Options{})
-		}
+		cfg.Resolve = resolveRemote
 	}
 	if cfg.Log == nil {
 		cfg.Log = log.Default()
@@ -103,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 	if s.token == "" && !cfg.NoAuth {
 		return nil, errors.New("server: no token: give one, a state dir to keep a generated one in, or NoAuth for loopback")
 	}
-	s.handler = s.routes()
+	s.handler = s.handlerFor()
 	s.restore()
 	return s, nil
 }
@@ -363,4 +362,23 @@ func (s *Server) startRestored(req *api.StartRequest) (*program, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// resolveRemote resolves the references a client may ask the server to fetch:
+// URLs and OCI references. Paths are refused: a client must not make the
+// daemon read its files; it uploads packages instead.
+func resolveRemote(ctx context.Context, ref string) (*bpfpkg.Package, error) {
+	switch kind := source.Classify(ref); kind {
+	case source.URL, source.OCI:
+	default:
+		return nil, fmt.Errorf("source %s: taken as a %s, but the server resolves only URLs and OCI references: upload the package instead (nomia remote start does for local files)", ref, kind)
+	}
+	r, err := source.Resolve(ctx, ref, source.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if r.Package == nil {
+		return nil, fmt.Errorf("source %s: a WASM module; the server runs only eBPF packages for now", ref)
+	}
+	return r.Package, nil
 }
