@@ -16,7 +16,13 @@ func TestClassify(t *testing.T) {
 		"dir/x.c":              CSource,
 		"package.json":         File,
 		"./build/tool":         File,
-		"registry:5000/tool:1": File, // until OCI references exist, anything else is a file
+		"registry:5000/tool:1": OCI,
+		"localhost/tool":       OCI,
+		"ghcr.io/org/x@sha256:0123456789012345678901234567890123456789012345678901234567890123": OCI,
+		"tool:1":             File, // no registry host: never sent to a registry
+		"https://h/p.json":   URL,
+		"http://h:80/p.json": URL,
+		"source_test.go":     File, // an existing path is a file, whatever it looks like
 	} {
 		if got := Classify(arg); got != want {
 			t.Errorf("Classify(%q) = %s, want %s", arg, got, want)
@@ -56,11 +62,12 @@ func TestResolveBuildsCSource(t *testing.T) {
 			t.Skipf("%s not installed: run .ci/setup", tool)
 		}
 	}
-	pkg, err := Resolve(context.Background(), "../examples/opensnoop/opensnoop.bpf.c", Options{})
+	res, err := Resolve(context.Background(), "../examples/opensnoop/opensnoop.bpf.c", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pkg.Meta.Skel.ObjName != "opensnoop_bpf" || len(pkg.Meta.ExportTypes) != 1 {
+	pkg := res.Package
+	if res.Kind != CSource || !strings.HasPrefix(res.Digest, "sha256:") || pkg.Meta.Skel.ObjName != "opensnoop_bpf" || len(pkg.Meta.ExportTypes) != 1 {
 		t.Errorf("built package: obj_name %q, %d export types", pkg.Meta.Skel.ObjName, len(pkg.Meta.ExportTypes))
 	}
 	opts := Options{}

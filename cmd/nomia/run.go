@@ -27,6 +27,7 @@ type runFlags struct {
 	target   attach.Target
 	ringSize byteSize
 	maps     mapFlags
+	dist     distFlags
 }
 
 func newRunCmd() *cobra.Command {
@@ -60,6 +61,7 @@ to the program: each of its globals is a flag. 'nomia run SOURCE --help' lists t
 	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 2M)")
 	rf.maps.register(fs)
 	rf.build.register(fs)
+	rf.dist.register(fs)
 	return cmd
 }
 
@@ -71,10 +73,14 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err != nil {
 		return err
 	}
-	pkg, err := source.Resolve(ctx, src, source.Options{Build: bopts})
+	res, err := source.Resolve(ctx, src, rf.dist.options(bopts, cmd.ErrOrStderr()))
 	if err != nil {
 		return err
 	}
+	if res.IsWASM() {
+		return fmt.Errorf("%s: a WASM module (%s): nomia run cannot run WASM modules yet", src, res.Ref)
+	}
+	pkg := res.Package
 	inst, err := nomia.New(pkg)
 	if err != nil {
 		return err

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/sys/unix"
+
+	"nomia.dev/nomia/compile"
+	"nomia.dev/nomia/registry"
+	"nomia.dev/nomia/source"
+)
+
+// distFlags say where packages named by URL or OCI reference come from: the
+// runner's --pull, --cache-dir, --insecure and -q, shared with push and pull.
+type distFlags struct {
+	pull     registry.PullPolicy
+	cacheDir string
+	insecure bool
+	quiet    bool
+}
+
+func (d *distFlags) register(fs *pflag.FlagSet) {
+	d.registerTransport(fs)
+	fs.Var(&d.pull, "pull", "when to fetch URL and OCI sources: always, missing (only what the cache lacks) or never (offline, cache only)")
+	fs.StringVar(&d.cacheDir, "cache-dir", "", "cache of pulled packages (default $XDG_CACHE_HOME/nomia/store)")
+}
+
+// registerTransport adds the flags every command that talks to a registry has.
+func (d *distFlags) registerTransport(fs *pflag.FlagSet) {
+	fs.BoolVar(&d.insecure, "insecure", false, "allow plain HTTP to a registry that is not on loopback")
+	fs.BoolVarP(&d.quiet, "quiet", "q", false, "no progress bars")
+}
+
+// options are source options for these flags and build settings.
+func (d *distFlags) options(build compile.Options, stderr io.Writer) source.Options {
+	return source.Options{
+		Build:    build,
+		Pull:     d.pull,
+		CacheDir: d.cacheDir,
+		Insecure: d.insecure,
+		Progress: d.progress(stderr),
+	}
+}
+
+func (d *distFlags) client(stderr io.Writer) *registry.Client {
+	return &registry.Client{Insecure: d.insecure, Progress: d.progress(stderr)}
+}
+
+// progress is where progress bars go: stderr when it is a terminal and -q is
+// not given; nowhere in pipes, logs and scripts.
+func (d *distFlags) progress(stderr io.Writer) io.Writer {
+	if d.quiet || !isTerminal(stderr) {
+		return nil
+	}
+	return stderr
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
