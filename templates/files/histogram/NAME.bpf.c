@@ -64,7 +64,7 @@ static __always_inline bool comm_matches(const char *comm)
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
-int sys_enter(struct trace_event_raw_sys_enter *ctx)
+int syscall_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	u64 id = bpf_get_current_pid_tgid(), ts;
 	char comm[TASK_COMM_LEN];
@@ -84,7 +84,7 @@ int sys_enter(struct trace_event_raw_sys_enter *ctx)
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
-int sys_exit(struct trace_event_raw_sys_exit *ctx)
+int syscall_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	struct hist_key key = {};

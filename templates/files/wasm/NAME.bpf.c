@@ -16,7 +16,7 @@ struct {
 } events SEC(".maps");
 
 SEC("tp/sched/sched_process_exec")
-int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
+int trace_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	unsigned int fname_off = ctx->__data_loc_filename & 0xFFFF;

@@ -1,0 +1,116 @@
+package templates_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"nomia.dev/nomia/internal/bpftest"
+)
+
+// TestTracepointTemplate builds the tracepoint project and checks the event
+// of an exec the test makes itself: its path, parent, uid and caller name,
+// with --targ_ppid keeping every other process's execs out.
+func TestTracepointTemplate(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t, "tracepoint", "execwatch")
+	bpftest.NoLeaks(t, "handle_execve")
+	prog := copyProgram(t, "/bin/true", t.TempDir(), fmt.Sprintf("nmexec%d", os.Getpid()))
+	self := float64(os.Getpid())
+
+	r := startRun(t, filepath.Join(dir, "package.json"), "--targ_ppid", fmt.Sprint(os.Getpid()))
+	ev := r.waitFor(t, func() { exec.Command(prog).Run() },
+		func(v map[string]any) bool { return num(v, "ppid") == self }, // the filter holds for every event
+		func(v map[string]any) bool { return v["filename"] == prog })
+	if num(ev, "pid") <= 0 || num(ev, "uid") != 0 {
+		t.Errorf("event %v: want a pid and uid 0 (the test runs as root)", ev)
+	}
+	// The event is taken at syscall entry, before the exec replaces the
+	// caller: comm is still the forked test binary's name.
+	if want := truncate(filepath.Base(os.Args[0]), 15); ev["comm"] != want {
+		t.Errorf("comm = %v, want the caller's %q", ev["comm"], want)
+	}
+}
+
+// TestRingbufTemplate runs a program that exits with status 1 and checks
+// both records of its life: the exec with its path, then the exit with its
+// code, name and a lifetime.
+func TestRingbufTemplate(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t, "ringbuf", "lifecycle")
+	bpftest.NoLeaks(t, "proc_exec", "proc_exit")
+	name := truncate(fmt.Sprintf("nmexit%d", os.Getpid()), 15)
+	prog := copyProgram(t, "/bin/false", t.TempDir(), name)
+
+	r := startRun(t, filepath.Join(dir, "package.json"))
+	execs := map[float64]bool{} // pids of the exec events of prog
+	exit := r.waitFor(t, func() { exec.Command(prog).Run() },
+		func(v map[string]any) bool {
+			if v["exit_event"] == false && v["filename"] == prog {
+				execs[num(v, "pid")] = true
+			}
+			return true
+		},
+		func(v map[string]any) bool {
+			return v["exit_event"] == true && v["comm"] == name && execs[num(v, "pid")]
+		})
+	if num(exit, "exit_code") != 1 {
+		t.Errorf("exit event %v: exit_code want 1 (/bin/false)", exit)
+	}
+	if num(exit, "duration_ns") <= 0 {
+		t.Errorf("exit event %v: want a positive duration_ns since its exec", exit)
+	}
+	if exit["filename"] != "" {
+		t.Errorf("exit event %v: filename should be empty for exits", exit)
+	}
+}
+
+// TestHistogramTemplate sleeps 50 ms at a time in a process of a unique name
+// and checks that nomia prints its histogram with those sleeps counted at
+// 32768 usecs or more (a sleep never ends early).
+func TestHistogramTemplate(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t, "histogram", "syslat")
+	bpftest.NoLeaks(t, "syscall_enter", "syscall_exit")
+	name := truncate(fmt.Sprintf("nmlat%d", os.Getpid()), 15)
+	prog := copyProgram(t, "/bin/sleep", t.TempDir(), name)
+
+	r := startRun(t, "--interval", "300ms", filepath.Join(dir, "package.json"), "--targ_comm", name)
+	var slow float64
+	h := r.waitFor(t, func() { exec.Command(prog, "0.05").Run() },
+		func(v map[string]any) bool { return v["map"] == "hists" }, // the start map is bookkeeping, never printed
+		func(v map[string]any) bool {
+			slow = slowCalls(v, 32768)
+			return slow > 0
+		})
+	if key, _ := h["key"].(map[string]any); key["comm"] != name {
+		t.Errorf("histogram key %v: want comm %q only (--targ_comm)", h["key"], name)
+	}
+	if hist, _ := h["hist"].(map[string]any); hist["unit"] != "usecs" {
+		t.Errorf("histogram unit %v, want usecs (targ_ms is off)", hist["unit"])
+	}
+}
+
+// slowCalls sums the counts of the histogram line v's buckets that start at
+// low or above.
+func slowCalls(v map[string]any, low float64) float64 {
+	hist, _ := v["hist"].(map[string]any)
+	buckets, _ := hist["buckets"].([]any)
+	var n float64
+	for _, b := range buckets {
+		if b, ok := b.(map[string]any); ok && num(b, "low") >= low {
+			n += num(b, "count")
+		}
+	}
+	return n
+}
+
+// truncate cuts s to n bytes, as the kernel cuts a process's name to 15.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,112 @@
+package templates_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"nomia.dev/nomia/internal/bpftest"
+)
+
+// nomiaBin is the CLI the end-to-end tests drive: $NOMIA_BIN when set, else
+// built once by TestMain from this checkout.
+var nomiaBin string
+
+// kernelSkip says why the end-to-end tests cannot run here ("" when they can).
+var kernelSkip string
+
+func TestMain(m *testing.M) {
+	os.Exit(setUpAndRun(m))
+}
+
+// setUpAndRun builds the CLI and runs the tests in a private mount namespace:
+// the wasm test attaches in-process, and a tracefs mounted for it must vanish
+// with the test. The re-run test binary finds the CLI through $NOMIA_BIN.
+func setUpAndRun(m *testing.M) int {
+	kernelSkip = missingPrerequisite()
+	if kernelSkip != "" {
+		return m.Run()
+	}
+	if nomiaBin = os.Getenv("NOMIA_BIN"); nomiaBin != "" {
+		return bpftest.PrivateMounts(m)
+	}
+	dir, err := os.MkdirTemp("", "nomia-templates-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "templates: temp dir:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	nomiaBin = filepath.Join(dir, "nomia")
+	// The test runs in templates/; the CLI's main package is ../cmd/nomia.
+	build := exec.Command("go", "build", "-o", nomiaBin, "../cmd/nomia")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "templates: building the nomia CLI failed: %v\n%s", err, out)
+		return 1
+	}
+	os.Setenv("NOMIA_BIN", nomiaBin)
+	return bpftest.PrivateMounts(m)
+}
+
+// missingPrerequisite names what building and running a project needs and
+// this machine lacks.
+func missingPrerequisite() string {
+	if os.Geteuid() != 0 {
+		return "not root: loading eBPF programs needs root"
+	}
+	for _, tool := range []string{"clang", "bpftool", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return tool + " not found in PATH"
+		}
+	}
+	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
+		return "no kernel BTF at /sys/kernel/btf/vmlinux"
+	}
+	return ""
+}
+
+// newProject runs `nomia init` for template tmpl in a fresh temp dir and
+// then `nomia build` exactly as the command's own output says, and returns
+// the project directory.
+func newProject(t *testing.T, tmpl, name string) string {
+	t.Helper()
+	if kernelSkip != "" {
+		t.Skip(kernelSkip)
+	}
+	parent := t.TempDir()
+	out := nomia(t, "init", "--dir", parent, "--template", tmpl, name)
+	dir := filepath.Join(parent, name)
+	build := "nomia build " + filepath.Join(dir, name+".bpf.c")
+	if !strings.Contains(out, "\n  "+build+"\n") {
+		t.Fatalf("nomia init did not print the build command %q:\n%s", build, out)
+	}
+	nomia(t, strings.Fields(build)[1:]...)
+	return dir
+}
+
+// nomia runs the CLI to completion and returns its combined output.
+func nomia(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(nomiaBin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("nomia %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// copyProgram copies the system program src to dir/name, so that its execs
+// carry a name and path no other process on the machine uses.
+func copyProgram(t *testing.T, src, dir, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Skipf("%s is needed as a workload: %v", src, err)
+	}
+	dst := filepath.Join(dir, name)
+	if err := os.WriteFile(dst, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
