@@ -123,8 +123,8 @@ func (v *View) AutoClear() bool { return v.autoClr }
 
 // Plan chooses the maps worth showing, before load: histograms (a value
 // with a `slots` array, in a map or a .bss/.data global), eunomia sample maps,
-// the names in opts.Names, and aggregation maps the programs update but never
-// delete from. Bookkeeping (start-time maps, scratch heaps, ring and perf
+// the names in opts.Names, aggregation maps the programs update but never
+// delete from, and .bss/.data arrays of integers the programs add to. Bookkeeping (start-time maps, scratch heaps, ring and perf
 // buffers, stack traces, program arrays, nomia_* maps, .rodata/.kconfig) is
 // left out. meta may be nil. Views come sorted by name.
 func Plan(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta, opts Options) ([]*View, error) {
@@ -167,8 +167,14 @@ func Plan(spec *ebpf.CollectionSpec, meta *bpfpkg.Meta, opts Options) ([]*View, 
 			continue
 		}
 		elem, count, array := elementOf(vs.Type.Type)
-		if _, hist := findSlots(elem); !hist && !wanted[name] {
+		_, hist := findSlots(elem)
+		counters := array && isCounter(elem) && use.counted[name]
+		if !hist && !counters && !wanted[name] {
 			continue
+		}
+		if counters && isHistName(name) {
+			// funclatency's `__u32 hist[MAX_SLOTS]`: the array is the slots.
+			elem, count, array = wrap("slots", vs.Type.Type), 1, false
 		}
 		v, err := newGlobalView(spec, name, elem, count, array, o)
 		if err != nil {
@@ -247,6 +253,12 @@ func sampleMaps(meta *bpfpkg.Meta) map[string]*bpfpkg.MapSample {
 		}
 	}
 	return out
+}
+
+// isHistName reports whether an array of counters is named as a log2
+// histogram's buckets are: hist, slots, or *_hist.
+func isHistName(name string) bool {
+	return name == "hist" || name == "slots" || strings.HasSuffix(name, "_hist")
 }
 
 // elementOf splits an array global into element type and count.

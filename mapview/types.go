@@ -126,6 +126,13 @@ func leaves(t btf.Type, base int, out []leaf) []leaf {
 	return append(out, leaf{offset: base, size: size})
 }
 
+// isCounter reports whether t is an integer that counts: 1 to 8 bytes and
+// not a character.
+func isCounter(t btf.Type) bool {
+	in, ok := btf.UnderlyingType(t).(*btf.Int)
+	return ok && !isCharInt(in) && in.Size <= 8
+}
+
 // isCharInt reports whether in is a C character type: text, not a number.
 func isCharInt(in *btf.Int) bool {
 	if in.Encoding == btf.Char {

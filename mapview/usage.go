@@ -16,6 +16,7 @@ type usage struct {
 	written  map[string]bool // a looked-up value is stored into
 	deleted  map[string]bool // bpf_map_delete_elem
 	stacks   map[string]bool // bpf_get_stackid's map
+	counted  map[string]bool // .bss/.data globals added to: counters
 }
 
 // aggregate reports whether the programs accumulate data in the map: they
@@ -34,10 +35,21 @@ func scanUsage(spec *ebpf.CollectionSpec) usage {
 	u := usage{
 		updated: map[string]bool{}, noExist: map[string]bool{}, lookedUp: map[string]bool{},
 		written: map[string]bool{}, deleted: map[string]bool{}, stacks: map[string]bool{},
+		counted: map[string]bool{},
 	}
 	for _, prog := range spec.Programs {
 		insns := prog.Instructions
+		fl := newFlow(insns)
 		for i, ins := range insns {
+			if ins.IsLoadFromMap() && ins.Src == asm.PseudoMapValue {
+				// A global's address: softirqs' counts[vec]++ is an atomic
+				// add through it; a plain store is state, as cpufreq's
+				// freqs_mhz[cpu] = freq is.
+				if name := globalAt(spec, ins); name != "" && writesThrough(fl, i, ins.Dst) == adds {
+					u.counted[name] = true
+				}
+				continue
+			}
 			if !ins.IsBuiltinCall() {
 				continue
 			}
@@ -51,7 +63,7 @@ func scanUsage(spec *ebpf.CollectionSpec) usage {
 			case asm.FnMapLookupElem:
 				name := mapArg(insns, i, asm.R1)
 				mark(u.lookedUp, name)
-				if storesThroughResult(insns, i) {
+				if writesThrough(fl, i, asm.R0) != noWrite {
 					mark(u.written, name)
 				}
 			case asm.FnMapDeleteElem:
@@ -62,6 +74,20 @@ func scanUsage(spec *ebpf.CollectionSpec) usage {
 		}
 	}
 	return u
+}
+
+// globalAt names the variable a direct load of a data section's address
+// points into: the one holding the load's offset. The ELF reader names the
+// section, not the variable, and clang loads each global's own address
+// before indexing it.
+func globalAt(spec *ebpf.CollectionSpec, ins asm.Instruction) string {
+	section, offset := ins.Reference(), uint32(uint64(ins.Constant)>>32)
+	for name, vs := range spec.Variables {
+		if vs.SectionName == section && vs.Offset <= offset && offset < vs.Offset+uint32(vs.Size()) {
+			return name
+		}
+	}
+	return ""
 }
 
 func mark(set map[string]bool, name string) {
@@ -114,42 +140,6 @@ func definition(insns asm.Instructions, i int, reg asm.Register) (asm.Instructio
 		return ins, true
 	}
 	return asm.Instruction{}, false
-}
-
-// storesThroughResult reports whether the code after the lookup call at i
-// stores into the value it returned (a counter increment, a histogram slot),
-// following the pointer through moves and offsets, straight-line as above.
-func storesThroughResult(insns asm.Instructions, i int) bool {
-	tracked := map[asm.Register]bool{asm.R0: true}
-	for j := i + 1; j < len(insns) && j <= i+maxWalk && len(tracked) > 0; j++ {
-		ins := insns[j]
-		switch op := ins.OpCode.JumpOp(); {
-		case op == asm.Exit || op == asm.Ja:
-			return false
-		case op == asm.Call:
-			for r := asm.R0; r <= asm.R5; r++ {
-				delete(tracked, r)
-			}
-			continue
-		case op != asm.InvalidJumpOp:
-			continue
-		}
-		switch cls := ins.OpCode.Class(); {
-		case (cls == asm.StClass || cls == asm.StXClass) && tracked[ins.Dst]:
-			return true
-		case isMovReg(ins):
-			if tracked[ins.Src] {
-				tracked[ins.Dst] = true
-			} else {
-				delete(tracked, ins.Dst)
-			}
-		case cls == asm.ALU64Class && ins.OpCode.ALUOp() == asm.Add && ins.OpCode.Source() == asm.ImmSource:
-			// pointer arithmetic into the value keeps the register tracked
-		case writesRegister(ins):
-			delete(tracked, ins.Dst)
-		}
-	}
-	return false
 }
 
 // isMovReg reports whether ins is a 64-bit register-to-register move.
