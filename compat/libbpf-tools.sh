@@ -126,7 +126,7 @@ ts = [threading.Thread(target=f) for _ in range(4)]
 # workload runs until the tool's run ends (its pid exits).
 workload() {
 	local tool=$1 pid=$2
-	sleep 1 # let nomia attach first
+	sleep 0.5 # let nomia attach first
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ "$tool" = bashreadline ]; then
 			echo 'echo nomia-readline' | bash -i >/dev/null 2>&1
