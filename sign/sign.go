@@ -15,6 +15,7 @@ import (
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2"
+	"oras.land/oras-go/v2/errdef"
 )
 
 // Errors Verify wraps, for errors.Is; the messages around them say which
@@ -144,6 +145,9 @@ func layerPayload(ctx context.Context, target oras.ReadOnlyTarget, l ocispec.Des
 		return signedPayload{}, fmt.Errorf("%w: layer %s: signature is not base64: %v", ErrMalformed, l.Digest, err)
 	}
 	data, err := fetchLimited(ctx, target, l, maxPayloadSize)
+	if errors.Is(err, errdef.ErrNotFound) {
+		return signedPayload{}, fmt.Errorf("%w: layer %s is missing from the registry", ErrMalformed, l.Digest)
+	}
 	if err != nil {
 		return signedPayload{}, fmt.Errorf("%w: layer %s: %v (the registry's copy is corrupt or was altered)", ErrMalformed, l.Digest, err)
 	}
