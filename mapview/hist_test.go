@@ -1,9 +1,13 @@
 package mapview
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strings"
 	"testing"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
 )
 
 func TestLog2HistText(t *testing.T) {
@@ -98,4 +102,61 @@ func FuzzHist(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A histogram map whose slots are all empty prints its other fields as a
+// table (hardirqs without -d); one entry with buckets brings the histograms
+// back for every entry.
+func TestHistEmptySlotsTable(t *testing.T) {
+	u32 := &btf.Int{Name: "unsigned int", Size: 4}
+	u64 := &btf.Int{Name: "unsigned long long", Size: 8}
+	info := &btf.Struct{Name: "info", Size: 24, Members: []btf.Member{
+		{Name: "count", Type: u64},
+		{Name: "slots", Type: &btf.Array{Type: u32, Index: u32, Nelems: 4}, Offset: 64},
+	}}
+	spec := &ebpf.CollectionSpec{Maps: map[string]*ebpf.MapSpec{
+		"infos": {Name: "infos", Type: ebpf.Hash, KeySize: 4, ValueSize: 24, MaxEntries: 4, Key: u32, Value: info},
+	}}
+	views, err := Plan(spec, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer coll.Close()
+	put := func(key uint32, count uint64, slots [4]uint32) {
+		value := binary.LittleEndian.AppendUint64(nil, count)
+		for _, s := range slots {
+			value = binary.LittleEndian.AppendUint32(value, s)
+		}
+		if err := coll.Maps["infos"].Put(key, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(1, 3, [4]uint32{})
+	put(2, 7, [4]uint32{})
+	text := func() string {
+		var buf bytes.Buffer
+		if err := views[0].WriteText(&buf, coll); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	if got, want := text(), "KEY COUNT\n  2     7\n  1     3\n"; got != want {
+		t.Errorf("empty slots print\n%swant the table\n%s", got, want)
+	}
+	js, err := views[0].AppendJSON(nil, coll)
+	if want := `{"map":"infos","key":2,"value":{"count":7}}` + "\n" + `{"map":"infos","key":1,"value":{"count":3}}` + "\n"; err != nil || string(js) != want {
+		t.Errorf("empty slots JSON %s (%v), want\n%s", js, err, want)
+	}
+	put(2, 7, [4]uint32{0, 5})
+	want := "key = 1 count = 3\n\nkey = 2 count = 7\n" +
+		"     value               : count    distribution\n" +
+		"         0 -> 1          : 0        |                                        |\n" +
+		"         2 -> 3          : 5        |****************************************|\n"
+	if got := text(); got != want {
+		t.Errorf("with one histogram filled:\n%swant\n%s", got, want)
+	}
 }

@@ -81,13 +81,13 @@ func find(t *testing.T, views []*View, name string) *View {
 	return nil
 }
 
-// render writes every view but the stacks (their addresses vary) as text and
-// as JSON, each headed by its name.
+// render writes every view but those with stacks (their frames vary) as
+// text and as JSON, each headed by its name.
 func render(t *testing.T, views []*View, coll *ebpf.Collection) (text, js []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	for _, v := range views {
-		if v.Name() == "stacks" {
+		if v.stacks != nil {
 			continue
 		}
 		buf.WriteString("== " + v.Name() + " ==\n")
@@ -124,9 +124,10 @@ func TestViewsPlan(t *testing.T) {
 	for _, v := range views {
 		got = append(got, v.Name()+":"+v.Kind().String())
 	}
-	want := []string{"data:default_kv", "ghists:log2_hist", "hists:log2_hist", "lin:linear_hist", "pcpu:default_kv", "stacks:default_kv"}
+	want := []string{"counters:default_kv", "data:default_kv", "ghists:log2_hist", "hists:log2_hist", "infos:log2_hist",
+		"lat_hist:log2_hist", "lin:linear_hist", "pcpu:default_kv", "shists:log2_hist", "stacks:default_kv", "sums:default_kv"}
 	if !slices.Equal(got, want) {
-		t.Errorf("views %v, want %v (start and heap are bookkeeping)", got, want)
+		t.Errorf("views %v, want %v (start and heap are bookkeeping, last and limits are state)", got, want)
 	}
 	lin := find(t, views, "lin")
 	if lin.Interval().Milliseconds() != 1500 || !lin.AutoClear() {
@@ -209,7 +210,8 @@ func TestViewsClear(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if text, js := render(t, views, coll); string(text) != "== data ==\n== ghists ==\n== heap ==\n== hists ==\n== lin ==\n== pcpu ==\n" || len(js) != 0 {
+	names := "== counters ==\n== data ==\n== ghists ==\n== heap ==\n== hists ==\n== infos ==\n== lat_hist ==\n== lin ==\n== pcpu ==\n== sums ==\n"
+	if text, js := render(t, views, coll); string(text) != names || len(js) != 0 {
 		t.Errorf("after Clear, views print\n%s%s", text, js)
 	}
 	getppid(1) // n = 11: every view fills again from empty
@@ -263,7 +265,7 @@ func TestViewsNames(t *testing.T) {
 	spec := bpftest.Compile(t, "testdata/views.bpf.c")
 	_, err := Plan(spec, nil, Options{Names: []string{"nope"}})
 	// The CLI prefixes "nomia: "; the library's words are the user's.
-	want := `no map or global named "nope" in the program (it has: calls, data, ghists, heap, hists, lin, pcpu, stackmap, stacks, start)`
+	want := `no map or global named "nope" in the program (it has: calls, counters, data, ghists, heap, hists, infos, last, lat_hist, limits, lin, pcpu, shists, stack_events, stackmap, stacks, start, sums)`
 	if err == nil || err.Error() != want {
 		t.Errorf("unknown name: got error\n%v\nwant\n%s", err, want)
 	}

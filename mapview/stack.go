@@ -112,6 +112,15 @@ func (r fieldRef) value(e entry) int64 {
 	return r.f.read(e.key)
 }
 
+// present reports whether the entry is long enough to hold the field.
+func (r fieldRef) present(e entry) bool {
+	side := e.key
+	if r.inValue {
+		side = e.value
+	}
+	return r.f.offset+r.f.size <= len(side)
+}
+
 // resolve reads an entry's stacks: kernel stacks first, as offcputime
 // prints them, then user stacks.
 func (s *stackSet) resolve(coll *ebpf.Collection, e entry) ([]stack, error) {
@@ -137,8 +146,8 @@ func (s *stackSet) resolve(coll *ebpf.Collection, e entry) ([]stack, error) {
 				continue
 			}
 			id := sf.value(e)
-			if id < 0 {
-				continue
+			if id < 0 || !sf.present(e) {
+				continue // no stack, or an event too short to say
 			}
 			addrs, err := readStack(m, uint32(id))
 			if errors.Is(err, ebpf.ErrKeyNotExist) {

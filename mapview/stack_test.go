@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,4 +170,114 @@ func linesWith(text, prefix string) (n int) {
 		}
 	}
 	return n
+}
+
+// shistDepths reads, for each shists entry, its kernel and user stack
+// depths from the stack map; -1 for no stack.
+func shistDepths(t *testing.T, coll *ebpf.Collection) (kernel, user []int) {
+	t.Helper()
+	var (
+		key   [16]byte
+		value []byte
+	)
+	depth := func(id int32) int {
+		if id < 0 {
+			return -1
+		}
+		addrs, err := readStack(coll.Maps["stackmap"], uint32(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(addrs)
+	}
+	it := coll.Maps["shists"].Iterate()
+	for it.Next(&key, &value) {
+		user = append(user, depth(int32(readUint(key[8:12]))))
+		kernel = append(kernel, depth(int32(readUint(key[12:16]))))
+	}
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return kernel, user
+}
+
+// A histogram keyed by stacks prints them between `    -` lines under its
+// header, as futexctn does, user stacks symbolized for pid_tgid's upper half.
+func TestViewsHistStacks(t *testing.T) {
+	syms := &fakeSymbols{pids: map[int]bool{}}
+	views, coll := startViews(t, Options{Symbolizer: syms}, nil)
+	getppid(calls)
+	v := find(t, views, "shists")
+	kernel, user := shistDepths(t, coll)
+	if len(kernel) == 0 || kernel[0] <= 0 {
+		t.Fatalf("shists: kernel depths %v, want entries with kernel stacks", kernel)
+	}
+	var buf bytes.Buffer
+	if err := v.WriteText(&buf, coll); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	entries := strings.Split(text, "\n\n")
+	if len(entries) != len(kernel) {
+		t.Fatalf("%d entries printed, the map has %d:\n%s", len(entries), len(kernel), text)
+	}
+	header := regexp.MustCompile(`^pid_tgid = (\d+) comm = mapview.test\n    -\n    k0\n(    [ku]\d+\n)*    -\n     usecs `)
+	for _, e := range entries {
+		m := header.FindStringSubmatch(e)
+		if m == nil {
+			t.Errorf("entry does not read header, -, frames from k0, -, histogram:\n%s", e)
+			continue
+		}
+		if pidTgid, _ := strconv.ParseUint(m[1], 10, 64); int(pidTgid>>32) != os.Getpid() {
+			t.Errorf("header pid_tgid %s: want the upper half %d", m[1], os.Getpid())
+		}
+	}
+	if got, want := linesWith(text, "    k"), sum(kernel); got != want {
+		t.Errorf("%d kernel frames printed, the stack map holds %d", got, want)
+	}
+	if got, want := linesWith(text, "    u"), sum(user); got != want {
+		t.Errorf("%d user frames printed, the stack map holds %d", got, want)
+	}
+	if sum(user) > 0 && (len(syms.pids) != 1 || !syms.pids[os.Getpid()]) {
+		t.Errorf("user stacks were symbolized for pids %v, want only pid_tgid>>32 = %d", syms.pids, os.Getpid())
+	}
+
+	js, err := v.AppendJSON(nil, coll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total uint64
+	for _, line := range strings.Split(strings.TrimSpace(string(js)), "\n") {
+		var rec struct {
+			Hist   struct{ Buckets []struct{ Count uint64 } }
+			Stacks map[string][]string
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		for _, b := range rec.Hist.Buckets {
+			total += b.Count
+		}
+		if k := rec.Stacks["kern_stack_id"]; len(k) == 0 || k[0] != "k0" {
+			t.Errorf("JSON entry %s: want stacks with kernel frames k0…", line)
+		}
+	}
+	if total != calls {
+		t.Errorf("JSON buckets add up to %d, want %d", total, calls)
+	}
+}
+
+func TestViewsHistStacksFolded(t *testing.T) {
+	views, coll := startViews(t, Options{Folded: true, Symbolizer: &fakeSymbols{pids: map[int]bool{}}}, nil)
+	getppid(calls)
+	var buf bytes.Buffer
+	if err := find(t, views, "shists").WriteText(&buf, coll); err != nil {
+		t.Fatal(err)
+	}
+	// Root first: user frames, then kernel frames ending in the leaf k0.
+	folded := regexp.MustCompile(`(?m)^pid_tgid = \d+ comm = mapview.test\n    ([ku]\d+;)*k0\n     usecs `)
+	kernel, _ := shistDepths(t, coll)
+	if got := len(folded.FindAllString(buf.String(), -1)); got != len(kernel) {
+		t.Errorf("%d entries with a folded stack line, want %d:\n%s", got, len(kernel), buf.String())
+	}
 }

@@ -79,8 +79,7 @@ func (v *View) appendHistStacks(dst []byte, stacks []stack) []byte {
 	case len(stacks) == 0:
 		return dst
 	case v.opts.Folded:
-		folded := bytes.TrimPrefix(appendFoldedFrames(nil, stacks), []byte(";"))
-		return append(append(append(dst, "    "...), folded...), '\n')
+		return appendFoldedLine(dst, stacks)
 	}
 	dst = append(dst, "    -\n"...)
 	dst = appendFrames(dst, stacks)

@@ -39,6 +39,28 @@ struct stack_key {
 	int kern_stack_id;
 };
 
+/* futexctn's key: a histogram per process and stack. */
+struct stack_hist_key {
+	__u64 pid_tgid;
+	int user_stack_id;
+	int kern_stack_id;
+};
+
+/* hardirqs' value: without -d the slots stay empty. */
+struct info {
+	__u64 count;
+	__u64 total;
+	__u32 slots[8];
+};
+
+/* An event carrying stack ids, as capable's or a profiler's would. */
+struct stack_event {
+	__u32 pid;
+	__u32 n;
+	int kern_stack_id;
+	int user_stack_id;
+};
+
 /* Only calls of this process count. */
 const volatile __u32 targ_tgid = 0;
 /* The libbpf-tools unit flag: histograms are in msecs when set. */
@@ -47,6 +69,16 @@ const volatile bool targ_ms = false;
 __u32 calls = 0;
 /* A global histogram array, as softirqs keeps one per vector. */
 struct hist ghists[8] = {};
+/* Counters per n % 4, added to atomically (softirqs' counts) ... */
+__u64 counters[4] = {};
+/* ... and with a plain +=. */
+__u64 sums[4] = {};
+/* A histogram's slots as a bare array, as funclatency keeps them. */
+__u32 lat_hist[8] = {};
+/* Not shown: state the program overwrites (cpufreq's freqs_mhz) ... */
+__u32 last[4] = {};
+/* ... and a table it only reads. */
+__u32 limits[4] = {1, 2, 3, 4};
 
 /* log2 histogram per n % 2, with the caller's comm. */
 struct {
@@ -95,6 +127,27 @@ struct {
 	__type(value, __u64);
 } stacks SEC(".maps");
 
+/* Histograms per stack, as futexctn keeps them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct stack_hist_key);
+	__type(value, struct hist);
+} shists SEC(".maps");
+
+/* Counts and totals per n % 2 whose slots stay empty. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, struct info);
+} infos SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} stack_events SEC(".maps");
+
 /* Bookkeeping mapview must not show: a start map (deleted from) ... */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -131,6 +184,9 @@ int views_getppid(void *ctx)
 	struct data_val zero_val = {}, *dv, *scratch;
 	struct pcpu_val zero_pcpu = {}, *pv;
 	struct stack_key sk = {};
+	struct stack_hist_key shk = {};
+	struct info zero_info = {}, *in;
+	struct stack_event *ev;
 	struct data_key dk = {};
 	struct hist zero_hist = {}, *h;
 	__u64 ts = 1, *tsp, zero64 = 0, *cnt;
@@ -196,6 +252,37 @@ int views_getppid(void *ctx)
 	cnt = bpf_map_lookup_elem(&stacks, &sk);
 	if (cnt)
 		__sync_fetch_and_add(cnt, 1);
+
+	shk.pid_tgid = bpf_get_current_pid_tgid();
+	shk.user_stack_id = sk.user_stack_id;
+	shk.kern_stack_id = sk.kern_stack_id;
+	bpf_map_update_elem(&shists, &shk, &zero_hist, BPF_NOEXIST);
+	h = bpf_map_lookup_elem(&shists, &shk);
+	if (h) {
+		__sync_fetch_and_add(&h->slots[slot_of(n)], 1);
+		bpf_get_current_comm(h->comm, sizeof(h->comm));
+	}
+
+	bpf_map_update_elem(&infos, &key, &zero_info, BPF_NOEXIST);
+	in = bpf_map_lookup_elem(&infos, &key);
+	if (in) {
+		__sync_fetch_and_add(&in->count, 1);
+		__sync_fetch_and_add(&in->total, n);
+	}
+
+	__sync_fetch_and_add(&counters[n % 4], 1);
+	sums[n % 4] += n * limits[0];
+	__sync_fetch_and_add(&lat_hist[slot_of(n) & 7], 1);
+	last[n % 4] = n;
+
+	ev = bpf_ringbuf_reserve(&stack_events, sizeof(*ev), 0);
+	if (ev) {
+		ev->pid = tgid;
+		ev->n = n;
+		ev->kern_stack_id = sk.kern_stack_id;
+		ev->user_stack_id = sk.user_stack_id;
+		bpf_ringbuf_submit(ev, 0);
+	}
 	return 0;
 }
 
