@@ -265,7 +265,7 @@ func TestViewsNames(t *testing.T) {
 	spec := bpftest.Compile(t, "testdata/views.bpf.c")
 	_, err := Plan(spec, nil, Options{Names: []string{"nope"}})
 	// The CLI prefixes "nomia: "; the library's words are the user's.
-	want := `no map or global named "nope" in the program (it has: calls, counters, data, ghists, heap, hists, infos, last, lat_hist, limits, lin, pcpu, shists, stack_events, stackmap, stacks, start, sums)`
+	want := `no map or global named "nope" in the program (it has: calls, counters, data, ghists, heap, hists, infos, last, lat_hist, limits, lin, pcpu, shists, stack_events, stackmap, stacks, start, sums, unused_stack_event)`
 	if err == nil || err.Error() != want {
 		t.Errorf("unknown name: got error\n%v\nwant\n%s", err, want)
 	}

@@ -143,6 +143,9 @@ struct {
 	__type(value, struct info);
 } infos SEC(".maps");
 
+/* Puts struct stack_event in the object's BTF, as libbpf-tools do. */
+const struct stack_event *unused_stack_event __attribute__((unused));
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
