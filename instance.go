@@ -29,6 +29,10 @@ type Options struct {
 	Notes io.Writer
 	// Events tunes the buffer readers.
 	Events events.Options
+	// Skip names programs not to load or attach, as libbpf-tools' user space
+	// turns some off (biosnoop's fentry probe where tp_btf/block_io_start
+	// exists); a name that is not a program is an error.
+	Skip []string
 	// RingBufSize is the least size of every ring buffer, in bytes (a power of
 	// two); 0 means DefaultRingBufSize. Rings already larger keep their size.
 	RingBufSize uint32
@@ -118,7 +122,7 @@ func (i *Instance) Start(opts Options) error {
 	if opts.Target.Iface == "" {
 		opts.Target.Iface = packageIface(&i.pkg.Meta.Skel)
 	}
-	running, err := load.Start(i.spec, load.Options{Target: opts.Target, Notes: opts.Notes})
+	running, err := load.Start(i.spec, load.Options{Target: opts.Target, Notes: opts.Notes, Disable: opts.Skip})
 	if err != nil {
 		return err
 	}

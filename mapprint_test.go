@@ -85,3 +85,24 @@ func TestPrintMaps(t *testing.T) {
 		t.Errorf("after a print with clear the maps still print:\n%s", text.String())
 	}
 }
+
+// TestSkip leaves a program out, as libbpf-tools' loaders turn some off: it
+// is neither loaded nor attached, and the instance runs with the rest.
+func TestSkip(t *testing.T) {
+	requireKernel(t)
+	inst, err := nomia.New(buildExample(t, "opensnoop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	if err := inst.Start(nomia.Options{Notes: &bytes.Buffer{}, Skip: []string{"trace_exit_openat"}}); err != nil {
+		t.Fatal(err)
+	}
+	r := inst.Running()
+	if len(r.Attached) != 1 || r.Attached[0].Name != "trace_enter_openat" {
+		t.Errorf("attached %v, want only trace_enter_openat", r.Attached)
+	}
+	if _, loaded := r.Collection.Programs["trace_exit_openat"]; loaded {
+		t.Error("the skipped program was loaded")
+	}
+}

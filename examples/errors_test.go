@@ -54,6 +54,8 @@ func TestBadInputs(t *testing.T) {
 		{"corrupted base64", []string{corruptPackage(t, pkg)}, "base64"},
 		{"unknown program flag", []string{pkg, "--no_such_flag", "1"}, "no_such_flag"},
 		{"u8 out of range", []string{pkg, "--ip_proto", "300"}, "ip_proto"},
+		{"skip of no program", []string{"--skip", "no_such_prog", pkg}, "no_such_prog"},
+		{"unknown --map", []string{"--map", "no_such_map", pkg}, "no_such_map"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

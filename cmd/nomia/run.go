@@ -28,6 +28,7 @@ type runFlags struct {
 	ringSize byteSize
 	maps     mapFlags
 	dist     distFlags
+	skip     []string
 }
 
 func newRunCmd() *cobra.Command {
@@ -58,6 +59,7 @@ to the program: each of its globals is a flag. 'nomia run SOURCE --help' lists t
 	fs.IntVar(&rf.target.PID, "pid", 0, "uprobes: trace only this process")
 	fs.StringVar(&rf.target.Binary, "binary", "", "uprobes: binary or library whose section names no path")
 	fs.Uint64Var(&rf.target.Freq, "freq", 0, "perf_event programs: samples per second per CPU (default 49)")
+	fs.StringSliceVar(&rf.skip, "skip", nil, "do not load or attach this program (repeatable), e.g. one the kernel refuses while the others can run")
 	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 2M)")
 	rf.maps.register(fs)
 	rf.build.register(fs)
@@ -92,7 +94,7 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err != nil {
 		return err
 	}
-	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), RingBufSize: uint32(rf.ringSize)}); err != nil {
+	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), Skip: rf.skip, RingBufSize: uint32(rf.ringSize)}); err != nil {
 		return err
 	}
 	defer inst.Close()
