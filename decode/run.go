@@ -43,7 +43,7 @@ func (d *Decoder) AppendField(dst []byte, i int, rec []byte) []byte {
 func (d *Decoder) run(dst, rec []byte, lo, hi int, text, sep bool) []byte {
 	for i := lo; i < hi; {
 		o := &d.ops[i]
-		if !o.present(rec) || o.code == opAddr && o.addr.inactive(rec) {
+		if !o.present(rec) {
 			i = o.next
 			continue
 		}
@@ -55,13 +55,19 @@ func (d *Decoder) run(dst, rec []byte, lo, hi int, text, sep bool) []byte {
 		if !sep {
 			k = k[1:]
 		}
-		dst = append(dst, k...)
-		sep = true
 		if isFixed(o.code) {
+			dst = append(dst, k...)
+			sep = true
 			dst = appendFixed(dst, o.code, rec[o.off:])
 			i = o.next
 			continue
 		}
+		if o.code == opAddr && o.addr.inactive(rec) {
+			i = o.next // checked after the fixed integers, which are most fields
+			continue
+		}
+		dst = append(dst, k...)
+		sep = true
 		dst, i = d.value(dst, rec, i, text)
 	}
 	return dst
