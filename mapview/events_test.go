@@ -16,7 +16,7 @@ import (
 
 // stackEvent is testdata's struct stack_event.
 type stackEvent struct {
-	Pid, N                    uint32
+	Pid, N                   uint32
 	KernStackID, UserStackID int32
 }
 
