@@ -17,7 +17,7 @@ func TestTracepointTemplate(t *testing.T) {
 	t.Parallel()
 	dir := newProject(t, "tracepoint", "execwatch")
 	bpftest.NoLeaks(t, "handle_execve")
-	prog := copyProgram(t, "/bin/true", t.TempDir(), fmt.Sprintf("nmexec%d", os.Getpid()))
+	prog, _ := uniqueProgram(t, "/bin/true", "nmexec")
 	self := float64(os.Getpid())
 
 	r := startRun(t, filepath.Join(dir, "package.json"), "--targ_ppid", fmt.Sprint(os.Getpid()))
@@ -41,8 +41,7 @@ func TestRingbufTemplate(t *testing.T) {
 	t.Parallel()
 	dir := newProject(t, "ringbuf", "lifecycle")
 	bpftest.NoLeaks(t, "proc_exec", "proc_exit")
-	name := truncate(fmt.Sprintf("nmexit%d", os.Getpid()), 15)
-	prog := copyProgram(t, "/bin/false", t.TempDir(), name)
+	prog, name := uniqueProgram(t, "/bin/false", "nmexit")
 
 	r := startRun(t, filepath.Join(dir, "package.json"))
 	execs := map[float64]bool{} // pids of the exec events of prog
@@ -74,8 +73,7 @@ func TestHistogramTemplate(t *testing.T) {
 	t.Parallel()
 	dir := newProject(t, "histogram", "syslat")
 	bpftest.NoLeaks(t, "syscall_enter", "syscall_exit")
-	name := truncate(fmt.Sprintf("nmlat%d", os.Getpid()), 15)
-	prog := copyProgram(t, "/bin/sleep", t.TempDir(), name)
+	prog, name := uniqueProgram(t, "/bin/sleep", "nmlat")
 
 	r := startRun(t, "--interval", "300ms", filepath.Join(dir, "package.json"), "--targ_comm", name)
 	var slow float64
@@ -105,12 +103,4 @@ func slowCalls(v map[string]any, low float64) float64 {
 		}
 	}
 	return n
-}
-
-// truncate cuts s to n bytes, as the kernel cuts a process's name to 15.
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -53,18 +53,24 @@ func setUpAndRun(m *testing.M) int {
 // missingPrerequisite names what building and running a project needs and
 // this machine lacks.
 func missingPrerequisite() string {
-	if os.Geteuid() != 0 {
+	switch {
+	case os.Geteuid() != 0:
 		return "not root: loading eBPF programs needs root"
+	case !exists("/sys/kernel/btf/vmlinux"):
+		return "no kernel BTF at /sys/kernel/btf/vmlinux: nomia build makes vmlinux.h from it"
 	}
+	// clang compiles, bpftool writes vmlinux.h, go builds the CLI and the wasm guest.
 	for _, tool := range []string{"clang", "bpftool", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			return tool + " not found in PATH"
+			return tool + " is not installed"
 		}
 	}
-	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
-		return "no kernel BTF at /sys/kernel/btf/vmlinux"
-	}
 	return ""
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // newProject runs `nomia init` for template tmpl in a fresh temp dir and
@@ -96,17 +102,27 @@ func nomia(t *testing.T, args ...string) string {
 	return string(out)
 }
 
-// copyProgram copies the system program src to dir/name, so that its execs
-// carry a name and path no other process on the machine uses.
-func copyProgram(t *testing.T, src, dir, name string) string {
+// uniqueProgram copies the system program src into a temp dir under a name
+// no other process on the machine uses, prefix plus this test process's id,
+// and returns its path and that name as the kernel keeps it (15 bytes).
+func uniqueProgram(t *testing.T, src, prefix string) (path, comm string) {
 	t.Helper()
 	data, err := os.ReadFile(src)
 	if err != nil {
 		t.Skipf("%s is needed as a workload: %v", src, err)
 	}
-	dst := filepath.Join(dir, name)
-	if err := os.WriteFile(dst, data, 0o755); err != nil {
+	name := fmt.Sprintf("%s%d", prefix, os.Getpid())
+	path = filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return dst
+	return path, truncate(name, 15)
+}
+
+// truncate cuts s to n bytes, as the kernel cuts a process's name to 15.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }

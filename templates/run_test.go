@@ -1,7 +1,7 @@
 package templates_test
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"os/exec"
@@ -12,23 +12,25 @@ import (
 	"time"
 )
 
-// pokeEvery is how often a test repeats its workload while it waits: the
-// first tries may come before nomia has attached.
-const pokeEvery = 200 * time.Millisecond
-
-// runCap bounds every `nomia run` so that a broken CLI cannot hang a test;
-// tests end it themselves as soon as they have seen what they wait for.
-const runCap = "120s"
+const (
+	// A workload repeats until nomia reports it, every pokeEvery, because
+	// nomia attaches some time after it starts.
+	pokeEvery = 200 * time.Millisecond
+	// No run outlives runCap even if the CLI is broken; tests stop it
+	// themselves once they have what they wait for.
+	runCap = "120s"
+)
 
 // run is one `nomia run` whose JSON output lines the test reads.
 type run struct {
-	cmd    *exec.Cmd
-	lines  chan string // stdout, closed at EOF
-	stderr strings.Builder
-	done   chan struct{} // closed once the process has been waited for
+	cmd   *exec.Cmd
+	lines chan string   // complete stdout lines; closed once nomia has exited
+	done  chan struct{} // closed once the process has been waited for
 
-	mu   sync.Mutex
-	seen []string // stdout so far, for failure messages
+	mu      sync.Mutex
+	partial []byte   // stdout since the last newline
+	seen    []string // stdout lines so far (the first 2000), for failure messages
+	stderr  strings.Builder
 }
 
 // startRun starts `nomia run -j --duration runCap ARGS...`, in a mount
@@ -37,37 +39,44 @@ func startRun(t *testing.T, args ...string) *run {
 	t.Helper()
 	r := &run{lines: make(chan string, 4096), done: make(chan struct{})}
 	r.cmd = exec.Command(nomiaBin, append([]string{"run", "-j", "--duration", runCap}, args...)...)
+	r.cmd.Stdout = (*stdoutLines)(r)
 	r.cmd.Stderr = &lockedWriter{mu: &r.mu, w: &r.stderr}
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
-	stdout, err := r.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := r.cmd.Start(); err != nil {
 		t.Fatalf("starting nomia run: %v", err)
 	}
-	go r.read(stdout)
+	go func() {
+		r.cmd.Wait() // returns after the last write to Stdout
+		close(r.lines)
+		close(r.done)
+	}()
 	t.Cleanup(r.stop)
 	return r
 }
 
-func (r *run) read(stdout io.Reader) {
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
-		r.mu.Lock()
-		if len(r.seen) < 2000 {
-			r.seen = append(r.seen, sc.Text())
+// stdoutLines is the run as nomia's standard output: it splits what nomia
+// writes into lines for waitFor.
+type stdoutLines run
+
+func (w *stdoutLines) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			return len(p), nil
 		}
-		r.mu.Unlock()
+		line := string(w.partial[:i])
+		w.partial = w.partial[i+1:]
+		if len(w.seen) < 2000 {
+			w.seen = append(w.seen, line)
+		}
 		select {
-		case r.lines <- sc.Text():
-		default: // nobody reads any more; keep draining so nomia never blocks
+		case w.lines <- line:
+		default: // nobody reads any more; never block nomia
 		}
 	}
-	close(r.lines)
-	r.cmd.Wait()
-	close(r.done)
 }
 
 // stop ends nomia with SIGINT, as Ctrl-C would, and waits for it.

@@ -3,7 +3,6 @@ package templates_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,7 +52,7 @@ func TestWasmTemplate(t *testing.T) {
 	bpftest.NoLeaks(t, "trace_exec")
 	// Run the module in this process through the host `nomia run X.wasm`
 	// is built on, until it prints the exec of a program of a unique path.
-	prog := copyProgram(t, "/bin/true", t.TempDir(), fmt.Sprintf("nmwasm%d", os.Getpid()))
+	prog, comm := uniqueProgram(t, "/bin/true", "nmwasm")
 	var mu sync.Mutex
 	var out strings.Builder
 	w := &lockedWriter{mu: &mu, w: &out}
@@ -88,8 +87,8 @@ func TestWasmTemplate(t *testing.T) {
 	for _, line := range strings.Split(printed(), "\n") {
 		if f := strings.Fields(line); len(f) == 4 && f[3] == prog {
 			// sched_process_exec fires once the new program has its name.
-			if want := truncate(filepath.Base(prog), 15); f[2] != want {
-				t.Errorf("exec line %q: comm %q, want %q", line, f[2], want)
+			if f[2] != comm {
+				t.Errorf("exec line %q: comm %q, want %q", line, f[2], comm)
 			}
 			return
 		}

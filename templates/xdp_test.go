@@ -1,7 +1,6 @@
 package templates_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -89,15 +88,8 @@ func TestXDPTemplate(t *testing.T) {
 	}
 	r.stop()
 
-	out, err := exec.Command("ip", "-j", "link", "show", "dev", v.host).Output()
-	if err != nil {
-		t.Fatalf("ip link show %s: %v", v.host, err)
-	}
-	var links []map[string]any
-	if err := json.Unmarshal(out, &links); err != nil || len(links) != 1 {
-		t.Fatalf("ip -j link show %s: %v %s", v.host, err, out)
-	}
-	if xdp, ok := links[0]["xdp"]; ok {
-		t.Errorf("%s still has XDP attached after nomia exited: %v", v.host, xdp)
+	// ip prints "prog/xdp" (or "xdpgeneric"/"xdpdrv") for an attached program.
+	if out, err := exec.Command("ip", "link", "show", "dev", v.host).CombinedOutput(); err != nil || strings.Contains(string(out), "xdp") {
+		t.Errorf("after nomia exited, ip link show %s: %v\n%s(want no XDP program)", v.host, err, out)
 	}
 }

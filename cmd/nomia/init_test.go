@@ -11,11 +11,8 @@ import (
 // and the next steps it prints.
 func TestInit(t *testing.T) {
 	parent := t.TempDir()
-	var out strings.Builder
-	root := newRootCmd()
-	root.SetArgs([]string{"init", "--dir", parent, "-t", "xdp", "counter"})
-	root.SetOut(&out)
-	if err := root.Execute(); err != nil {
+	out, err := initCmd("--dir", parent, "-t", "xdp", "counter")
+	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(parent, "counter")
@@ -27,9 +24,20 @@ func TestInit(t *testing.T) {
 	want := "created " + dir + " from the xdp template: README.md counter.bpf.c counter.h\nnext, as root:\n" +
 		"  nomia build " + filepath.Join(dir, "counter.bpf.c") + "\n" +
 		"  nomia run --iface lo --interval 1s " + filepath.Join(dir, "package.json") + "\n"
-	if out.String() != want {
-		t.Errorf("init printed:\n%s\nwant:\n%s", out.String(), want)
+	if out != want {
+		t.Errorf("init printed:\n%s\nwant:\n%s", out, want)
 	}
+}
+
+// initCmd runs `nomia init ARGS...` in-process and returns what it printed.
+func initCmd(args ...string) (string, error) {
+	var out strings.Builder
+	root := newRootCmd()
+	root.SetArgs(append([]string{"init"}, args...))
+	root.SetOut(&out)
+	root.SetErr(&out)
+	err := root.Execute()
+	return out.String(), err
 }
 
 // TestInitErrors checks that every refusal is one line that names the
@@ -43,24 +51,15 @@ func TestInitErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"init"}, "init: NAME missing: usage: nomia init NAME"},
-		{[]string{"init", "a", "b"}, `init: one NAME at a time, got 2 ("b" …)`},
-		{[]string{"init", "--dir", parent, "taken"}, "init: " + filepath.Join(parent, "taken") + " already exists: nomia init never overwrites; pick another name or --dir, or remove it"},
-		{[]string{"init", "--dir", parent, "my-tool"}, `init: project name "my-tool" is not a C identifier`},
-		{[]string{"init", "--dir", parent, "-t", "kprobe", "x"}, `init: unknown template "kprobe": choose one of histogram, ringbuf, tracepoint, wasm, xdp`},
-		{[]string{"init", "--dir", filepath.Join(parent, "nope"), "x"}, "does not exist (create it, or choose another with --dir)"},
+		{nil, "init: NAME missing: usage: nomia init NAME"},
+		{[]string{"a", "b"}, `init: one NAME at a time, got 2 ("b" …)`},
+		{[]string{"--dir", parent, "taken"}, "init: " + filepath.Join(parent, "taken") + " already exists: nomia init never overwrites; pick another name or --dir, or remove it"},
+		{[]string{"--dir", parent, "my-tool"}, `init: project name "my-tool" is not a C identifier`},
+		{[]string{"--dir", parent, "-t", "kprobe", "x"}, `init: unknown template "kprobe": choose one of histogram, ringbuf, tracepoint, wasm, xdp`},
+		{[]string{"--dir", filepath.Join(parent, "nope"), "x"}, "does not exist (create it, or choose another with --dir)"},
 	} {
-		root := newRootCmd()
-		root.SetArgs(tc.args)
-		root.SetOut(&strings.Builder{})
-		root.SetErr(&strings.Builder{})
-		err := root.Execute()
-		if err == nil {
-			t.Errorf("%q: no error", tc.args)
-			continue
-		}
-		if msg := err.Error(); !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
-			t.Errorf("%q: error %q, want one line containing %q", tc.args, msg, tc.want)
+		if _, err := initCmd(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("init %q: error %v, want one line containing %q", tc.args, err, tc.want)
 		}
 	}
 	if entries, _ := os.ReadDir(parent); len(entries) != 1 {
