@@ -180,10 +180,13 @@ func TestAddressTypes(t *testing.T) {
 	// struct in_addr and in6_addr are addresses whatever the member is called.
 	in4 := structOf("in_addr", 4, member("s_addr", tBe32, 0))
 	in6 := structOf("in6_addr", 16, anonUnion(16, 0, member("u6_addr8", arrayOf(tU8, 16), 0)))
-	peer := structOf("peer", 20, member("local", in4, 0), member("remote", &btf.Typedef{Name: "in6_t", Type: in6}, 4))
+	peer := structOf("peer", 44, member("local", in4, 0), member("remote", &btf.Typedef{Name: "in6_t", Type: in6}, 4),
+		member("hops", arrayOf(in4, 2), 20), member("u", &btf.Union{Size: 16, Members: []btf.Member{member("a6", in6, 0)}}, 28))
 	runAddrCases(t, []addrCase{
-		{"in_addr and in6_addr", peer, newRec(20).ip(0, "1.1.1.1").ip(4, "2606:4700::1111"),
-			`{"local":"1.1.1.1","remote":"2606:4700::1111"}`, `local=1.1.1.1 remote=2606:4700::1111`},
+		{"in_addr and in6_addr", peer,
+			newRec(44).ip(0, "1.1.1.1").ip(4, "2606:4700::1111").ip(20, "10.0.0.1").ip(24, "10.0.0.2").ip(28, "::2"),
+			`{"local":"1.1.1.1","remote":"2606:4700::1111","hops":["10.0.0.1","10.0.0.2"],"u":{"a6":"::2"}}`,
+			`local=1.1.1.1 remote=2606:4700::1111 hops=[10.0.0.1,10.0.0.2] u={a6=::2}`},
 	})
 }
 

@@ -139,6 +139,12 @@ func (c *compiler) value(t btf.Type, bitOff, bitSize, depth int, last bool) erro
 	case *btf.Pointer:
 		o.code, o.width, o.need = opPointer, 8, 8
 	case *btf.Struct, *btf.Union:
+		if n := addrSize(v); n != 0 {
+			// struct in_addr or in6_addr that no field names, e.g. an array's
+			// element: an address with no family to follow.
+			o.code, o.width, o.need, o.addr = opAddr, uint8(n), n, &addrRule{}
+			break
+		}
 		size, _ := btf.Sizeof(v)
 		o.code, o.need = opObject, min(size, 1)
 		children = func() error { return c.scope(v, o.off, depth+1, false, false) }

@@ -38,7 +38,8 @@
 // as __u32, __u8[4], unsigned __int128, __u8[16] or __u32[4], often one per family in
 // an anonymous union, next to a family field. A member is an address when
 //
-//   - its type is struct in_addr or struct in6_addr (whatever its name), or
+//   - its type is struct in_addr or struct in6_addr (whatever its name; elements
+//     of arrays of them are addresses too), or
 //   - its name, once a version suffix (_v4, _v6, 4 or 6) is removed, is one of addr,
 //     saddr, daddr, laddr, raddr, src, dst, src_addr, dst_addr, src_ip, dst_ip, and
 //     its type is a 4- or 16-byte integer or an array of 1-, 2- or 4-byte integers
