@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -109,29 +108,20 @@ func marshalPublicKey(pub crypto.PublicKey) ([]byte, error) {
 // (decrypted with password), or an unencrypted PKCS#8, SEC1 or PKCS#1 key
 // (password ignored). The key must be ECDSA or RSA.
 func LoadPrivateKey(pemBytes, password []byte) (crypto.Signer, error) {
-	block, _ := pem.Decode(pemBytes)
-	if block == nil {
-		return nil, errors.New("no PEM block: expected a cosign.key or a PEM private key")
-	}
-	var (
-		key any
-		err error
-	)
-	switch block.Type {
-	case SigstorePrivateKeyType, CosignPrivateKeyType:
-		var der []byte
-		if der, err = open(block.Bytes, password); err == nil {
-			key, err = x509.ParsePKCS8PrivateKey(der)
+	encrypted := func(der []byte) (any, error) {
+		plain, err := open(der, password)
+		if err != nil {
+			return nil, err
 		}
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(block.Bytes)
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	default:
-		return nil, fmt.Errorf("PEM block %q is not a private key", block.Type)
+		return x509.ParsePKCS8PrivateKey(plain)
 	}
+	key, err := decodePEM(pemBytes, "private key (cosign.key)", map[string]derParser{
+		SigstorePrivateKeyType: encrypted,
+		CosignPrivateKeyType:   encrypted,
+		"PRIVATE KEY":          x509.ParsePKCS8PrivateKey,
+		"EC PRIVATE KEY":       func(der []byte) (any, error) { return x509.ParseECPrivateKey(der) },
+		"RSA PRIVATE KEY":      func(der []byte) (any, error) { return x509.ParsePKCS1PrivateKey(der) },
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -148,22 +138,10 @@ func LoadPrivateKey(pemBytes, password []byte) (crypto.Signer, error) {
 // LoadPublicKey reads a PEM PKIX public key (cosign.pub) or a PKCS#1
 // "RSA PUBLIC KEY". The key must be ECDSA or RSA.
 func LoadPublicKey(pemBytes []byte) (crypto.PublicKey, error) {
-	block, _ := pem.Decode(pemBytes)
-	if block == nil {
-		return nil, errors.New("no PEM block: expected a cosign.pub or a PEM public key")
-	}
-	var (
-		key any
-		err error
-	)
-	switch block.Type {
-	case PublicKeyType:
-		key, err = x509.ParsePKIXPublicKey(block.Bytes)
-	case "RSA PUBLIC KEY":
-		key, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	default:
-		return nil, fmt.Errorf("PEM block %q is not a public key", block.Type)
-	}
+	key, err := decodePEM(pemBytes, "public key (cosign.pub)", map[string]derParser{
+		PublicKeyType:    x509.ParsePKIXPublicKey,
+		"RSA PUBLIC KEY": func(der []byte) (any, error) { return x509.ParsePKCS1PublicKey(der) },
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -173,28 +151,43 @@ func LoadPublicKey(pemBytes []byte) (crypto.PublicKey, error) {
 	return key, nil
 }
 
+// derParser decodes the bytes of one PEM block type.
+type derParser func(der []byte) (any, error)
+
+// decodePEM parses the first PEM block of data with the parser for its type.
+func decodePEM(data []byte, kind string, parsers map[string]derParser) (any, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, fmt.Errorf("no PEM block: expected a PEM %s", kind)
+	}
+	parse, ok := parsers[block.Type]
+	if !ok {
+		return nil, fmt.Errorf("PEM block %q is not a %s", block.Type, kind)
+	}
+	return parse(block.Bytes)
+}
+
 // ReadPrivateKeyFile is LoadPrivateKey on a file, with errors naming it.
 func ReadPrivateKeyFile(path string, password []byte) (crypto.Signer, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading private key: %v", err)
-	}
-	key, err := LoadPrivateKey(data, password)
-	if err != nil {
-		return nil, fmt.Errorf("private key %s: %v", path, err)
-	}
-	return key, nil
+	return readKeyFile(path, "private key", func(data []byte) (crypto.Signer, error) {
+		return LoadPrivateKey(data, password)
+	})
 }
 
 // ReadPublicKeyFile is LoadPublicKey on a file, with errors naming it.
 func ReadPublicKeyFile(path string) (crypto.PublicKey, error) {
+	return readKeyFile(path, "public key", LoadPublicKey)
+}
+
+func readKeyFile[K any](path, kind string, load func([]byte) (K, error)) (K, error) {
+	var none K
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading public key: %v", err)
+		return none, fmt.Errorf("reading %s: %v", kind, err)
 	}
-	key, err := LoadPublicKey(data)
+	key, err := load(data)
 	if err != nil {
-		return nil, fmt.Errorf("public key %s: %v", path, err)
+		return none, fmt.Errorf("%s %s: %v", kind, path, err)
 	}
 	return key, nil
 }

@@ -3,84 +3,21 @@ package sign
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"nomia.dev/nomia/registry/registrytest"
 	"oras.land/oras-go/v2/registry/remote"
 )
 
-// testRegistry is a docker-registry (distribution 2.8) serving on loopback
-// from a temporary directory, for the length of one test.
-type testRegistry struct {
-	addr string // host:port
-	root string // storage.filesystem.rootdirectory
-}
-
-func startRegistry(t *testing.T) *testRegistry {
+// repoOn opens repository name on a test registry over plain HTTP.
+func repoOn(t *testing.T, reg *registrytest.Server, name string) *remote.Repository {
 	t.Helper()
-	bin, err := exec.LookPath("docker-registry")
-	if err != nil {
-		t.Skip("docker-registry is not installed (apt-get install docker-registry): no real registry to test against")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	dir := t.TempDir()
-	r := &testRegistry{addr: addr, root: filepath.Join(dir, "storage")}
-	config := fmt.Sprintf("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n", r.root, addr)
-	cfgPath := filepath.Join(dir, "config.yml")
-	if err := os.WriteFile(cfgPath, []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve", cfgPath)
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	// Wait until it answers; a registry that never does fails the test
-	// after a generous bound rather than hanging it.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for {
-		resp, err := http.Get("http://" + addr + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return r
-			}
-		}
-		select {
-		case <-exited:
-			t.Fatalf("docker-registry exited: %s", logs.String())
-		case <-ctx.Done():
-			t.Fatalf("docker-registry on %s never answered: %s", addr, logs.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// repo opens repository name on the registry over plain HTTP.
-func (r *testRegistry) repo(t *testing.T, name string) *remote.Repository {
-	t.Helper()
-	repo, err := remote.NewRepository(r.addr + "/" + name)
+	repo, err := remote.NewRepository(reg.Host + "/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,10 +27,9 @@ func (r *testRegistry) repo(t *testing.T, name string) *remote.Repository {
 
 // corruptBlob flips one byte of a blob in the registry's storage, behind
 // the registry's back, as a compromised storage backend would.
-func (r *testRegistry) corruptBlob(t *testing.T, d ocispec.Descriptor) {
+func corruptBlob(t *testing.T, reg *registrytest.Server, d ocispec.Descriptor) {
 	t.Helper()
-	hex := d.Digest.Encoded()
-	path := filepath.Join(r.root, "docker/registry/v2/blobs", d.Digest.Algorithm().String(), hex[:2], hex, "data")
+	path := reg.BlobPath(d.Digest.String())
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -105,10 +41,10 @@ func (r *testRegistry) corruptBlob(t *testing.T, d ocispec.Descriptor) {
 }
 
 func TestRegistrySignVerify(t *testing.T) {
-	reg := startRegistry(t)
+	reg := registrytest.Start(t, registrytest.Options{})
 	ctx := context.Background()
-	repo := reg.repo(t, "nomia/demo")
-	ref := reg.addr + "/nomia/demo"
+	repo := repoOn(t, reg, "nomia/demo")
+	ref := reg.Host + "/nomia/demo"
 	key, pub := testKey(t, 0)
 	_, other := testKey(t, 1)
 	art := pushArtifact(t, repo, `{"bpf_object":"AA=="}`, "v1")
@@ -126,7 +62,7 @@ func TestRegistrySignVerify(t *testing.T) {
 		t.Fatalf("another key: %v, want ErrBadSignature", err)
 	}
 	// A fresh client sees the same: nothing was cached in the first one.
-	if err := Verify(ctx, reg.repo(t, "nomia/demo"), ref, art, pub); err != nil {
+	if err := Verify(ctx, repoOn(t, reg, "nomia/demo"), ref, art, pub); err != nil {
 		t.Fatalf("fresh client: %v", err)
 	}
 
@@ -161,7 +97,7 @@ func TestRegistrySignVerify(t *testing.T) {
 	if err := Verify(ctx, repo, ref, art, pub); err != nil {
 		t.Fatalf("restored signature: %v", err)
 	}
-	reg.corruptBlob(t, sigLayer)
+	corruptBlob(t, reg, sigLayer)
 	err = Verify(ctx, repo, ref, art, pub)
 	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "corrupt or was altered") {
 		t.Fatalf("corrupted payload blob: %v, want ErrMalformed saying it was altered", err)
@@ -172,10 +108,10 @@ func TestRegistrySignVerify(t *testing.T) {
 // with this package, the other direction of compatibility.
 func TestRegistryVerifiesCosignSignature(t *testing.T) {
 	cosign := cosignBinary(t)
-	reg := startRegistry(t)
+	reg := registrytest.Start(t, registrytest.Options{})
 	ctx := context.Background()
-	repo := reg.repo(t, "nomia/by-cosign")
-	ref := reg.addr + "/nomia/by-cosign"
+	repo := repoOn(t, reg, "nomia/by-cosign")
+	ref := reg.Host + "/nomia/by-cosign"
 	art := pushArtifact(t, repo, "signed by cosign", "v1")
 
 	dir := t.TempDir()

@@ -94,15 +94,9 @@ func TestVerifyUnsigned(t *testing.T) {
 }
 
 func TestVerifyWrongKey(t *testing.T) {
-	ctx := context.Background()
-	store := memory.New()
-	key, _ := testKey(t, 0)
+	store, good, _ := signedAndUnsigned(t)
 	_, other := testKey(t, 1)
-	art := pushArtifact(t, store, "x", "v1")
-	if err := Sign(ctx, store, testRepo, art, key); err != nil {
-		t.Fatal(err)
-	}
-	err := Verify(ctx, store, testRepo, art, other)
+	err := Verify(context.Background(), store, testRepo, good, other)
 	if !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("Verify with another key: %v, want ErrBadSignature", err)
 	}
@@ -111,17 +105,26 @@ func TestVerifyWrongKey(t *testing.T) {
 	}
 }
 
+// signedAndUnsigned is a store with two artifacts, good signed by test key
+// 0 and evil unsigned.
+func signedAndUnsigned(t *testing.T) (store *memory.Store, good, evil ocispec.Descriptor) {
+	t.Helper()
+	store = memory.New()
+	key, _ := testKey(t, 0)
+	good = pushArtifact(t, store, "good", "v1")
+	evil = pushArtifact(t, store, "evil", "v2")
+	if err := Sign(context.Background(), store, testRepo, good, key); err != nil {
+		t.Fatal(err)
+	}
+	return store, good, evil
+}
+
 // TestVerifyTamperedDigest moves the signature of one artifact onto another:
 // the signature itself is genuine, but it names the first manifest.
 func TestVerifyTamperedDigest(t *testing.T) {
 	ctx := context.Background()
-	store := memory.New()
-	key, pub := testKey(t, 0)
-	good := pushArtifact(t, store, "good", "v1")
-	evil := pushArtifact(t, store, "evil", "v1")
-	if err := Sign(ctx, store, testRepo, good, key); err != nil {
-		t.Fatal(err)
-	}
+	store, good, evil := signedAndUnsigned(t)
+	_, pub := testKey(t, 0)
 	sigDesc, _ := readSigManifest(t, store, good)
 	if err := store.Tag(ctx, sigDesc, SignatureTag(evil.Digest)); err != nil {
 		t.Fatal(err)
@@ -142,14 +145,8 @@ func TestVerifyTamperedDigest(t *testing.T) {
 // TestVerifyAlteredPayload keeps the signature annotation but changes the
 // payload it signs, as an attacker re-pointing a signature would.
 func TestVerifyAlteredPayload(t *testing.T) {
-	ctx := context.Background()
-	store := memory.New()
-	key, pub := testKey(t, 0)
-	good := pushArtifact(t, store, "good", "v1")
-	evil := pushArtifact(t, store, "evil", "v2")
-	if err := Sign(ctx, store, testRepo, good, key); err != nil {
-		t.Fatal(err)
-	}
+	store, good, evil := signedAndUnsigned(t)
+	_, pub := testKey(t, 0)
 	_, m := readSigManifest(t, store, good)
 	sig := mustDecode(t, m.Layers[0].Annotations[SignatureAnnotation])
 	forged, err := NewPayload(testRepo, evil.Digest, nil)
@@ -157,7 +154,7 @@ func TestVerifyAlteredPayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	putSigManifest(t, store, evil, []ocispec.Descriptor{signedLayer(t, store, forged, sig)})
-	if err := Verify(ctx, store, testRepo, evil, pub); !errors.Is(err, ErrBadSignature) {
+	if err := Verify(context.Background(), store, testRepo, evil, pub); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("Verify of a payload the signature does not cover: %v, want ErrBadSignature", err)
 	}
 }
