@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"encoding/binary"
 	"net/netip"
 	"strings"
 
@@ -52,19 +51,7 @@ func (f *familyField) of(rec []byte) uint8 {
 	if f == nil || f.off+int(f.width) > len(rec) {
 		return 0
 	}
-	var v uint64
-	b := rec[f.off:]
-	switch f.width {
-	case 1:
-		v = uint64(b[0])
-	case 2:
-		v = uint64(binary.LittleEndian.Uint16(b))
-	case 4:
-		v = uint64(binary.LittleEndian.Uint32(b))
-	default:
-		v = binary.LittleEndian.Uint64(b)
-	}
-	switch v {
+	switch loadWidth(rec[f.off:], f.width) {
 	case f.codes[0]:
 		return 4
 	case f.codes[1]:

@@ -213,8 +213,13 @@ func load(o *op, rec []byte) uint64 {
 	if o.bitSize != 0 {
 		return loadBits(o, rec)
 	}
-	b := rec[o.off:]
-	switch o.width {
+	return loadWidth(rec[o.off:], o.width)
+}
+
+// loadWidth reads the little-endian unsigned integer of width 1, 2, 4 or 8 bytes at
+// the start of b.
+func loadWidth(b []byte, width uint8) uint64 {
+	switch width {
 	case 1:
 		return uint64(b[0])
 	case 2:
