@@ -15,14 +15,21 @@
 //   - aggregations: hash, array and LRU maps (per-CPU or not) that the
 //     programs update and never delete from, and that either create keys
 //     with BPF_NOEXIST (libbpf-tools' bpf_map_lookup_or_try_init), store
-//     through looked-up values, or never read them back.
+//     through looked-up values (on any path after the lookup, as tcptop's
+//     ip_map += size is), or never read them back;
+//   - counters: .bss/.data arrays of integers the programs add to, atomically
+//     or by x += n through the global's address (softirqs' counts[vec],
+//     vfsstat's stats[op]), as index → value tables; named hist, slots or
+//     *_hist, the array is a log2 histogram's slots (funclatency's hist).
+//     Arrays the programs only store to are state (cpufreq's freqs_mhz) and
+//     scalars, read-only arrays and .rodata never show.
 //
 // Start-timestamp maps (deleted from, or overwritten and only read),
 // scratch heaps (never updated), ring and perf buffers, stack-trace maps
 // (shown through the maps whose keys hold stack ids), program arrays,
 // nomia_* maps and .rodata/.kconfig never show. The calls are found in the
 // programs' instructions: the ld_imm64 that loads the map into R1 before the
-// helper call.
+// helper call; writes to globals through the ld_imm64 of their address.
 //
 // A View then reads a loaded collection and prints it as text or JSON lines.
 // Per-CPU values are summed field by field; entries whose value is all zero
@@ -35,7 +42,11 @@
 //     each entry is headed by its key and the value's other fields,
 //     `pid = 42 comm = sshd`, unless the map has a single scalar-keyed entry
 //     or is a plain global. The unit is the sample's, else msecs/nsecs/usecs
-//     from the libbpf-tools flags targ_ms and targ_ns, else "value".
+//     from the libbpf-tools flags targ_ms and targ_ns, else "value". When
+//     the key holds stack ids, the frames print under the header between
+//     `    -` lines, as futexctn prints them (one folded line with
+//     Options.Folded). When every entry's slots are empty (hardirqs run
+//     without -d), the view prints the value's other fields as a table.
 //   - tables: a header of upper-cased key and value field names, then one
 //     aligned row per entry, largest count (the value's first integer) first,
 //     at most Options.Top rows.
@@ -44,7 +55,8 @@
 //     then `    -                comm (pid)` and the count; or with
 //     Options.Folded one line `comm;user frames;kernel frames count`, root
 //     first. Frames are named by Options.Symbolizer (user stacks with the
-//     key's tgid, else pid), or print in hex without one.
+//     process in a field named tgid, else pid, else the upper half of
+//     pid_tgid), or print in hex without one.
 //
 // JSON: one object per entry and line, the map's name first:
 //
@@ -52,6 +64,7 @@
 //	{"map":"pcpu","key":0,"value":{"count":5,"sum":30}}
 //	{"map":"info","key":{…},"value":{…},"stacks":{"kern_stack_id":["leaf",…],"user_stack_id":null}}
 //	{"map":"hists","key":7,"hist":{"unit":"usecs","buckets":[{"low":0,"high":1,"count":0},…]},"comm":"sshd"}
+//	{"map":"futex","key":{"pid_tgid":…,"user_stack_id":5},"hist":{…},"comm":"a","stacks":{"user_stack_id":["leaf",…]}}
 //	{"map":"lin","hist":{"unit":"n","buckets":[{"value":3,"count":1},…]}}
 //	{"map":"ghists","index":2,"hist":{…}}
 //
@@ -60,7 +73,13 @@
 // globals no key at all. Tables carry "value" (decoded the same way) and,
 // with stack ids, "stacks": one array of frames per stack-id field, leaf
 // first, null when the stack map no longer holds it. Histograms carry
-// "hist" and the value's other fields as members of their own; log2 buckets
-// run from 0 to the last non-zero one, linear buckets list non-zero counts.
-// Values are decoded by package decode, so fields print as in events.
+// "hist" and the value's other fields as members of their own (and
+// "stacks" likewise); log2 buckets run from 0 to the last non-zero one,
+// linear buckets list non-zero counts; a histogram printed as a table
+// carries "value" with the other fields. Values are decoded by package
+// decode, so fields print as in events.
+//
+// EventStacks gives the event printer the same stacks for the stack-id
+// fields of an event struct: frames under the event line, or a "stacks"
+// member in its JSON object.
 package mapview

@@ -57,3 +57,34 @@ func Example() {
 	//          8 -> 15         : 2        |********************                    |
 	// {"map":"hists","key":42,"hist":{"unit":"value","buckets":[{"low":0,"high":1,"count":0},{"low":2,"high":3,"count":1},{"low":4,"high":7,"count":4},{"low":8,"high":15,"count":2}]}}
 }
+
+// Stacks of an event struct, as the event printer shows them. The stack
+// map here is empty, so the event's kernel stack has gone missing; its
+// user stack id is -1, meaning none was taken.
+func ExampleEventStacks() {
+	s32 := &btf.Int{Name: "int", Size: 4, Encoding: btf.Signed}
+	event := &btf.Struct{Name: "event", Size: 12, Members: []btf.Member{
+		{Name: "pid", Type: &btf.Int{Name: "u32", Size: 4}},
+		{Name: "kern_stack_id", Type: s32, Offset: 32},
+		{Name: "user_stack_id", Type: s32, Offset: 64},
+	}}
+	spec := &ebpf.CollectionSpec{Maps: map[string]*ebpf.MapSpec{
+		"stackmap": {Name: "stackmap", Type: ebpf.StackTrace, KeySize: 4, ValueSize: 8 * 127, MaxEntries: 16},
+	}}
+	stacks := mapview.EventStacks(spec, event, nil, false)
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer coll.Close()
+
+	rec := []byte{42, 0, 0, 0, 5, 0, 0, 0, 0xff, 0xff, 0xff, 0xff} // pid 42, kernel stack 5, no user stack
+	if err := stacks.WriteText(os.Stdout, coll, rec); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Printf("{\"pid\":42%s}\n", stacks.AppendJSON(nil, coll, rec))
+	// Output:
+	//     [Missed Kernel Stack]
+	// {"pid":42,"stacks":{"kern_stack_id":null}}
+}
