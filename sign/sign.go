@@ -77,6 +77,9 @@ func Sign(ctx context.Context, target oras.Target, repoRef string, manifest ocis
 // ErrNotSigned, ErrBadSignature, ErrTampered or ErrMalformed.
 func Verify(ctx context.Context, target oras.ReadOnlyTarget, repoRef string, manifest ocispec.Descriptor, pub crypto.PublicKey) error {
 	name := artifactName(repoRef, manifest.Digest)
+	if err := manifest.Digest.Validate(); err != nil {
+		return fmt.Errorf("verifying %s: manifest digest %q: %v", repoRef, manifest.Digest, err)
+	}
 	if _, err := hashFor(pub); err != nil {
 		return fmt.Errorf("verifying %s: %v", name, err)
 	}
@@ -98,6 +101,9 @@ func Verify(ctx context.Context, target oras.ReadOnlyTarget, repoRef string, man
 // digest (or malformed) beats a signature by another key, which beats a
 // layer that is not a signature at all.
 func checkLayers(ctx context.Context, target oras.ReadOnlyTarget, layers []ocispec.Descriptor, want digest.Digest, pub crypto.PublicKey) error {
+	if len(layers) > maxLayers {
+		return fmt.Errorf("%w: %d signature layers, more than the %d cosign reads", ErrMalformed, len(layers), maxLayers)
+	}
 	var signedByKey, otherKey, broken error
 	for _, l := range layers {
 		payload, err := layerPayload(ctx, target, l)

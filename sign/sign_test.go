@@ -202,3 +202,36 @@ func TestVerifyMalformedSignatures(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifyRefusesBadInput(t *testing.T) {
+	ctx := context.Background()
+	store := memory.New()
+	_, pub := testKey(t, 0)
+	art := pushArtifact(t, store, "x", "v1")
+
+	err := Verify(ctx, store, testRepo, ocispec.Descriptor{Digest: "sha256:beef"}, pub)
+	if err == nil || !strings.Contains(err.Error(), `manifest digest "sha256:beef"`) {
+		t.Errorf("invalid digest: %v", err)
+	}
+
+	// More layers than cosign reads: refused before any is fetched.
+	layers := make([]ocispec.Descriptor, maxLayers+1)
+	for i := range layers {
+		layers[i] = ocispec.Descriptor{MediaType: SimpleSigningMediaType, Digest: art.Digest, Size: 1}
+	}
+	putSigManifest(t, store, art, layers)
+	if err := Verify(ctx, store, testRepo, art, pub); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "1001 signature layers") {
+		t.Errorf("too many layers: %v", err)
+	}
+}
+
+func TestPasswordFromEnv(t *testing.T) {
+	t.Setenv(PasswordEnv, "")
+	if pw, ok := PasswordFromEnv(); !ok || len(pw) != 0 {
+		t.Errorf("set but empty: %q %v", pw, ok)
+	}
+	t.Setenv(PasswordEnv, "s3cret")
+	if pw, ok := PasswordFromEnv(); !ok || string(pw) != "s3cret" {
+		t.Errorf("set: %q %v", pw, ok)
+	}
+}

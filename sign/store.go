@@ -29,6 +29,7 @@ const (
 const (
 	maxManifestSize = 4 << 20
 	maxPayloadSize  = 1 << 20
+	maxLayers       = 1000 // cosign's own limit on signatures per manifest
 )
 
 // SignatureTag is the tag cosign stores the signatures of manifest under, in
