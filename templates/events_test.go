@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"nomia.dev/nomia/internal/bpftest"
@@ -68,26 +69,43 @@ func TestRingbufTemplate(t *testing.T) {
 
 // TestHistogramTemplate sleeps 50 ms at a time in a process of a unique name
 // and checks that nomia prints its histogram with those sleeps counted at
-// 32768 usecs or more (a sleep never ends early).
+// 32768 usecs (or 32 msecs) or more: a sleep never ends early.
 func TestHistogramTemplate(t *testing.T) {
 	t.Parallel()
 	dir := newProject(t, "histogram", "syslat")
-	bpftest.NoLeaks(t, "syscall_enter", "syscall_exit")
 	prog, name := uniqueProgram(t, "/bin/sleep", "nmlat")
-
-	r := startRun(t, "--interval", "300ms", filepath.Join(dir, "package.json"), "--targ_comm", name)
-	var slow float64
-	h := r.waitFor(t, func() { exec.Command(prog, "0.05").Run() },
-		func(v map[string]any) bool { return v["map"] == "hists" }, // the start map is bookkeeping, never printed
-		func(v map[string]any) bool {
-			slow = slowCalls(v, 32768)
-			return slow > 0
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		unit  string
+		slow  float64 // the least bucket a 50 ms sleep can land in
+		only  bool    // every call counted is a sleep
+	}{
+		{"usecs", nil, "usecs", 32768, false},
+		{"targ_ms", []string{"--targ_ms"}, "msecs", 32, false},
+		// clock_nanosleep is system call 230 on x86-64.
+		{"targ_syscall", []string{"--targ_syscall", "230"}, "usecs", 32768, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.only && runtime.GOARCH != "amd64" {
+				t.Skip("the syscall number used is x86-64's")
+			}
+			bpftest.NoLeaks(t, "syscall_enter", "syscall_exit")
+			args := append([]string{"--interval", "300ms", filepath.Join(dir, "package.json"), "--targ_comm", name}, tc.flags...)
+			r := startRun(t, args...)
+			h := r.waitFor(t, func() { exec.Command(prog, "0.05").Run() },
+				func(v map[string]any) bool { return v["map"] == "hists" }, // the start map is bookkeeping, never printed
+				func(v map[string]any) bool { return slowCalls(v, tc.slow) > 0 })
+			if key, _ := h["key"].(map[string]any); key["comm"] != name {
+				t.Errorf("histogram key %v: want comm %q only (--targ_comm)", h["key"], name)
+			}
+			if hist, _ := h["hist"].(map[string]any); hist["unit"] != tc.unit {
+				t.Errorf("histogram unit %v, want %s", hist["unit"], tc.unit)
+			}
+			if all := slowCalls(h, 0); tc.only && all != slowCalls(h, tc.slow) {
+				t.Errorf("histogram %v: %v calls counted, want only the %v sleeps", h, all, slowCalls(h, tc.slow))
+			}
 		})
-	if key, _ := h["key"].(map[string]any); key["comm"] != name {
-		t.Errorf("histogram key %v: want comm %q only (--targ_comm)", h["key"], name)
-	}
-	if hist, _ := h["hist"].(map[string]any); hist["unit"] != "usecs" {
-		t.Errorf("histogram unit %v, want usecs (targ_ms is off)", hist["unit"])
 	}
 }
 
@@ -103,4 +121,21 @@ func slowCalls(v map[string]any, low float64) float64 {
 		}
 	}
 	return n
+}
+
+// TestRingbufTemplateMinDuration checks --min_duration_ms: every event is the
+// exit of a process that lived that long, and no exec is reported.
+func TestRingbufTemplateMinDuration(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t, "ringbuf", "longlived")
+	bpftest.NoLeaks(t, "proc_exec", "proc_exit")
+	prog, name := uniqueProgram(t, "/bin/sleep", "nmlong")
+
+	r := startRun(t, filepath.Join(dir, "package.json"), "--min_duration_ms", "20")
+	exit := r.waitFor(t, func() { exec.Command(prog, "0.05").Run() },
+		func(v map[string]any) bool { return v["exit_event"] == true && num(v, "duration_ns") >= 20e6 },
+		func(v map[string]any) bool { return v["comm"] == name })
+	if num(exit, "exit_code") != 0 || num(exit, "duration_ns") < 50e6 {
+		t.Errorf("exit event %v: want exit_code 0 after at least the 50 ms sleep", exit)
+	}
 }
