@@ -94,10 +94,6 @@ func inetChecksum(b []byte) uint16 {
 	return ^uint16(sum)
 }
 
-func ipArray(ip net.IP) []int {
-	return []int{int(ip[0]), int(ip[1]), int(ip[2]), int(ip[3])}
-}
-
 // TestPktsnoop pings across a veth pair and checks what xdp, tcx ingress and
 // tcx egress each saw; afterwards the interface must carry no program.
 func TestPktsnoop(t *testing.T) {
@@ -109,9 +105,9 @@ func TestPktsnoop(t *testing.T) {
 
 	r := startRun(t, 3, "-j", "--duration", runCap, "--iface", v.host, pkg)
 	request := map[string]any{"ifindex": v.ifindex, "len": frameLen, "eth_proto": 0x0800, "ip_proto": 1,
-		"icmp_type": 8, "saddr": ipArray(v.hostIP), "daddr": ipArray(v.peerIP)}
+		"icmp_type": 8, "saddr": v.hostIP.String(), "daddr": v.peerIP.String()}
 	reply := map[string]any{"ifindex": v.ifindex, "len": frameLen, "eth_proto": 0x0800, "ip_proto": 1,
-		"icmp_type": 0, "saddr": ipArray(v.peerIP), "daddr": ipArray(v.hostIP)}
+		"icmp_type": 0, "saddr": v.peerIP.String(), "daddr": v.hostIP.String()}
 	want := map[string]map[string]any{
 		"HOOK_TCX_EGRESS":  request, // the request leaves through the host end
 		"HOOK_XDP":         reply,   // the reply arrives on it
