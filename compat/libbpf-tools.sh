@@ -41,6 +41,10 @@ declare -A BUILD_FLAGS=(
 )
 declare -A RUNNER_FLAGS=(
 	[bashreadline]="--binary /bin/bash"
+	# Their own user space turns these off when tracepoint block/block_io_start
+	# exists (and block_rq_insert without -Q): the tp_btf programs do the work.
+	[biosnoop]="--skip blk_account_io_start --skip blk_account_io_merge_bio --skip block_rq_insert"
+	[biostacks]="--skip blk_account_io_start --skip blk_account_io_done --skip blk_account_io_merge_bio"
 )
 declare -A PROGRAM_FLAGS=(
 	# libbpf-tools' runqslower sets min_us to 10 ms in user space; 0 would print
