@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
+
+	"nomia.dev/nomia/attach"
 )
 
 // A program whose tracepoint does not exist is skipped with one note; the
@@ -84,5 +86,30 @@ func TestSummarize(t *testing.T) {
 	}
 	if got := summarize([]string{"a"}, 3); got != "a" {
 		t.Errorf("summarize: %q", got)
+	}
+}
+
+// absent answers from tracefs, the kernel's BTF and /proc/kallsyms, and only
+// for kernel hooks.
+func TestAbsent(t *testing.T) {
+	k := &kernelHooks{}
+	for _, c := range []struct{ section, want string }{
+		{"tp/syscalls/sys_enter_getpid", ""},
+		{"tp/syscalls/sys_enter_nomia_missing", "tracepoint syscalls/sys_enter_nomia_missing does not exist on this kernel"},
+		{"raw_tp/sched_switch", ""},
+		{"tp_btf/nomia_missing", "tracepoint nomia_missing does not exist on this kernel"},
+		{"fentry/do_unlinkat", ""},
+		{"kretprobe/do_unlinkat", ""},
+		{"kprobe/nomia_missing_function", "kernel function nomia_missing_function does not exist on this kernel (not in /proc/kallsyms)"},
+		{"uprobe/bin/nomia_missing:main", ""},
+		{"xdp", ""},
+	} {
+		h, err := attach.ParseSection(c.section)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := k.absent(h); got != c.want {
+			t.Errorf("%s: %q, want %q", c.section, got, c.want)
+		}
 	}
 }
