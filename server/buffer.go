@@ -76,8 +76,8 @@ func (b *eventBuffer) last() uint64 {
 	return b.next - 1
 }
 
-// read appends to dst (reusing its byte slices) the events after seq `after`,
-// at most max of them, and returns them with the seq of the last one
+// read appends to dst (reusing its byte slices) the events after seq `after`
+// (an `after` not yet given out counts as 0), at most max of them, and returns them with the seq of the last one
 // returned, how many events between `after` and the first returned were
 // already overwritten, and whether the buffer is closed.
 func (b *eventBuffer) read(dst [][]byte, after uint64, max int) (evs [][]byte, last, missed uint64, closed bool) {
@@ -86,6 +86,11 @@ func (b *eventBuffer) read(dst [][]byte, after uint64, max int) (evs [][]byte, l
 	oldest := uint64(1)
 	if n := uint64(len(b.ring)); b.next > n {
 		oldest = b.next - n
+	}
+	if after >= b.next {
+		// An id this buffer never gave, e.g. from before a daemon restart
+		// (seqs start again at 1): start over from the oldest event held.
+		after = oldest - 1
 	}
 	from := after + 1
 	if from < oldest {
