@@ -28,7 +28,6 @@ var mapTools = []string{
 	"bitesize", "wakeuptime", "offcputime", "futexctn",
 }
 
-
 // row is one line of the script's Markdown table.
 type row struct {
 	Tool, Build, Run string
