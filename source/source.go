@@ -85,6 +85,9 @@ type Resolved struct {
 	Package *bpfpkg.Package
 	// WASM is a WASM module's bytes.
 	WASM []byte
+	// Raw is the package or module exactly as read, byte for byte (for a C
+	// source, the package built from it).
+	Raw []byte
 	// Digest is "sha256:HEX" of the package or module bytes as read (for a
 	// C source, of the package built from it).
 	Digest string
@@ -147,7 +150,7 @@ func Resolve(ctx context.Context, arg string, opts Options) (*Resolved, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Resolved{Kind: kind, Package: pkg, Digest: digestOf(data), Ref: arg}, nil
+		return &Resolved{Kind: kind, Package: pkg, Raw: data, Digest: digestOf(data), Ref: arg}, nil
 	}
 	data, err := os.ReadFile(arg)
 	if err != nil {
@@ -158,7 +161,7 @@ func Resolve(ctx context.Context, arg string, opts Options) (*Resolved, error) {
 
 // fromBytes takes data as a WASM module or a package, by its content.
 func fromBytes(kind Kind, name string, data []byte) (*Resolved, error) {
-	r := &Resolved{Kind: kind, Digest: digestOf(data), Ref: name}
+	r := &Resolved{Kind: kind, Raw: data, Digest: digestOf(data), Ref: name}
 	if registry.IsWASM(data) {
 		r.WASM = data
 		return r, nil

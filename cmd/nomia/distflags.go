@@ -23,7 +23,12 @@ type distFlags struct {
 
 func (d *distFlags) register(fs *pflag.FlagSet) {
 	d.registerTransport(fs)
+	d.registerCache(fs)
 	fs.Var(&d.pull, "pull", "when to fetch URL and OCI sources: always, missing (only what the cache lacks) or never (offline, cache only)")
+}
+
+// registerCache adds --cache-dir, for every command that uses the cache.
+func (d *distFlags) registerCache(fs *pflag.FlagSet) {
 	fs.StringVar(&d.cacheDir, "cache-dir", "", "cache of pulled packages (default $XDG_CACHE_HOME/nomia/store)")
 }
 

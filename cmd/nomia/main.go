@@ -39,6 +39,10 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newBuildCmd(), newRunCmd(), newVersionCmd(), newInitCmd())
+	root.AddCommand(newPushCmd())
+	root.AddCommand(newPullCmd())
+	root.AddCommand(newLoginCmd(), newLogoutCmd())
+	root.AddCommand(newImagesCmd())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %v (see: nomia %s --help)", cmd.Name(), err, cmd.Name())
 	})

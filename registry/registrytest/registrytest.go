@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -70,6 +71,9 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	s.cmd = exec.Command(bin, "serve", configPath)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
+	// A test binary killed by its timeout runs no cleanup: the registry must
+	// not outlive it.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", Binary, err)
 	}
