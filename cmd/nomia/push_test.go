@@ -43,6 +43,16 @@ func newCLI(t *testing.T) *cli {
 		env: append(os.Environ(), "DOCKER_CONFIG="+docker, "XDG_CACHE_HOME="+filepath.Join(dir, "xdg"))}
 }
 
+// dockerConfig is the directory of the test's docker config.json.
+func (c *cli) dockerConfig() string {
+	for _, kv := range c.env {
+		if v, ok := strings.CutPrefix(kv, "DOCKER_CONFIG="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 // run runs nomia with args and stdin; it returns stdout, stderr and whether
 // it exited 0.
 func (c *cli) run(stdin string, args ...string) (string, string, bool) {
