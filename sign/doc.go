@@ -1,7 +1,10 @@
 // Package sign signs nomia artifacts in an OCI registry and verifies them,
 // in cosign's key-pair format, so that `cosign verify --key cosign.pub
 // --insecure-ignore-tlog=true REPO@DIGEST` accepts what nomia signs and nomia
-// accepts what `cosign sign --key cosign.key --tlog-upload=false` signs.
+// accepts what `cosign sign --key cosign.key --tlog-upload=false` signs
+// (checked against cosign 2.6.5 and 3.1.3; cosign 3 also needs
+// --use-signing-config=false --new-bundle-format=false when signing, since
+// by default it stores Sigstore bundles as OCI referrers instead).
 //
 // # Why cosign's format, written with the standard library
 //

@@ -77,6 +77,12 @@ func TestRegistrySignVerify(t *testing.T) {
 		if !strings.Contains(string(out), art.Digest.String()) {
 			t.Errorf("cosign verify printed no payload naming %s:\n%s", art.Digest, out)
 		}
+		// And it does check: another key is refused.
+		out, err = exec.Command(cosign, "verify", "--key", writePublicKey(t, other), "--insecure-ignore-tlog=true",
+			"--allow-http-registry", ref+"@"+art.Digest.String()).CombinedOutput()
+		if err == nil {
+			t.Errorf("cosign verify accepted another key:\n%s", out)
+		}
 	})
 
 	// Replace the signature layer with a payload naming another manifest,
@@ -119,8 +125,10 @@ func TestRegistryVerifiesCosignSignature(t *testing.T) {
 	if err := GenerateKeyFiles(keyFile, pubFile, []byte("pw")); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(cosign, "sign", "--key", keyFile, "--tlog-upload=false", "--allow-http-registry", "--yes",
-		ref+"@"+art.Digest.String())
+	// cosign 3 signs into Sigstore bundles (OCI referrers) by default; these
+	// flags (accepted by cosign 2.6 too) ask for the key-pair .sig format.
+	cmd := exec.Command(cosign, "sign", "--key", keyFile, "--use-signing-config=false", "--new-bundle-format=false",
+		"--tlog-upload=false", "--allow-http-registry", "--yes", ref+"@"+art.Digest.String())
 	cmd.Env = append(os.Environ(), "COSIGN_PASSWORD=pw")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("cosign sign with a key GenerateKey wrote: %v\n%s", err, out)
