@@ -17,18 +17,33 @@ import (
 // stream because the program stopped.
 var ErrProgramEnded = errors.New("the program stopped")
 
-// Events streams a program's events to h, starting after event `after` (0:
-// everything the server still buffers), until ctx ends (nil), h fails (its
-// error), or the program stops (ErrProgramEnded). Events the server's buffer
-// dropped before they could be sent are reported to gap, when not nil. To
-// resume after a broken connection, call Events again with the Seq of the
-// last event h saw.
-func (c *Client) Events(ctx context.Context, name string, after uint64, h func(api.Event) error, gap func(api.Gap)) error {
+// StreamOptions say where an event stream starts and whether it follows.
+type StreamOptions struct {
+	// After is the Seq of the last event already seen; 0 starts with
+	// everything the server still buffers. To resume after a broken
+	// connection, pass the Seq of the last event received.
+	After uint64
+	// NoFollow ends the stream (with a nil error) once the buffered events
+	// are sent, instead of waiting for new ones.
+	NoFollow bool
+	// Gap, when set, is told how many events the server's bounded buffer
+	// dropped before they could be sent.
+	Gap func(api.Gap)
+}
+
+// Events streams a program's events to h until ctx ends (nil), h fails (its
+// error), the program stops (ErrProgramEnded) or, with NoFollow, the
+// buffered events are sent (nil).
+func (c *Client) Events(ctx context.Context, name string, opts StreamOptions, h func(api.Event) error) error {
 	header := http.Header{}
-	if after > 0 {
-		header.Set("Last-Event-ID", strconv.FormatUint(after, 10))
+	if opts.After > 0 {
+		header.Set("Last-Event-ID", strconv.FormatUint(opts.After, 10))
 	}
-	return c.stream(ctx, programPath(name, "/events"), header, func(kind string, data []byte) error {
+	path := programPath(name, "/events")
+	if opts.NoFollow {
+		path += "?follow=false"
+	}
+	err := c.stream(ctx, path, header, func(kind string, data []byte) error {
 		switch kind {
 		case "event":
 			var ev api.Event
@@ -38,12 +53,16 @@ func (c *Client) Events(ctx context.Context, name string, after uint64, h func(a
 			return h(ev)
 		case "gap":
 			var g api.Gap
-			if json.Unmarshal(data, &g) == nil && gap != nil {
-				gap(g)
+			if json.Unmarshal(data, &g) == nil && opts.Gap != nil {
+				opts.Gap(g)
 			}
 		}
 		return nil
 	})
+	if opts.NoFollow && errors.Is(err, errClosed) {
+		return nil
+	}
+	return err
 }
 
 // Snapshots streams a program's maps every interval (a Go duration such as
@@ -105,5 +124,8 @@ func (c *Client) stream(ctx context.Context, path string, header http.Header, h 
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("server %s: stream broke: %v", c.base, err)
 	}
-	return fmt.Errorf("server %s: stream closed by the server", c.base)
+	return fmt.Errorf("server %s: %w", c.base, errClosed)
 }
+
+// errClosed is a stream the server ended without saying why.
+var errClosed = errors.New("stream closed by the server")

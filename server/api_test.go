@@ -34,7 +34,7 @@ func collect(t *testing.T, c *client.Client, name string, after uint64, wanted .
 	for _, w := range wanted {
 		missing[w] = true
 	}
-	err := c.Events(ctx, name, after, func(ev api.Event) error {
+	err := c.Events(ctx, name, client.StreamOptions{After: after, Gap: func(g api.Gap) { gaps = append(gaps, g) }}, func(ev api.Event) error {
 		evs = append(evs, ev)
 		var d eventData
 		if err := json.Unmarshal(ev.Data, &d); err != nil {
@@ -45,7 +45,7 @@ func collect(t *testing.T, c *client.Client, name string, after uint64, wanted .
 			cancel()
 		}
 		return nil
-	}, func(g api.Gap) { gaps = append(gaps, g) })
+	})
 	if err != nil {
 		t.Fatalf("events of %s: %v", name, err)
 	}
@@ -166,7 +166,7 @@ func TestStreamEndsWhenProgramStops(t *testing.T) {
 	const marker = 70000100
 	ended := make(chan error, 1)
 	go func() {
-		ended <- ts.client.Events(ctx, "ending", 0, func(ev api.Event) error {
+		ended <- ts.client.Events(ctx, "ending", client.StreamOptions{}, func(ev api.Event) error {
 			var d eventData
 			json.Unmarshal(ev.Data, &d)
 			if d.Arg == marker {
@@ -174,7 +174,7 @@ func TestStreamEndsWhenProgramStops(t *testing.T) {
 				go ts.client.Stop(ctx, "ending")
 			}
 			return nil
-		}, nil)
+		})
 	}()
 	getpgid(marker)
 	if err := <-ended; !errors.Is(err, client.ErrProgramEnded) {
@@ -226,6 +226,16 @@ func TestResumeFromLastEventID(t *testing.T) {
 	evs, gaps = collect(t, ts.client, "resume", 8, base+10)
 	if len(gaps) != 0 || len(evs) != 2 || evs[0].Seq != 9 {
 		t.Errorf("resumed after 8: %d events from %v, gaps %v; want 9 and 10, no gap", len(evs), evs, gaps)
+	}
+
+	// Without following, the stream ends once the buffer is sent.
+	var seen []uint64
+	err := ts.client.Events(context.Background(), "resume", client.StreamOptions{NoFollow: true}, func(ev api.Event) error {
+		seen = append(seen, ev.Seq)
+		return nil
+	})
+	if err != nil || !slices.Equal(seen, []uint64{7, 8, 9, 10}) {
+		t.Errorf("NoFollow: events %v, %v; want 7..10 and a nil error", seen, err)
 	}
 }
 

@@ -80,7 +80,7 @@ func cycle(ctx context.Context, c *client.Client, req api.StartRequest, marker i
 	if marker != 0 {
 		getpgid(marker)
 		sctx, cancel := context.WithCancel(ctx)
-		err := c.Events(sctx, req.Name, 0, func(ev api.Event) error {
+		err := c.Events(sctx, req.Name, client.StreamOptions{}, func(ev api.Event) error {
 			var d eventData
 			if err := json.Unmarshal(ev.Data, &d); err != nil {
 				return err
@@ -89,7 +89,7 @@ func cycle(ctx context.Context, c *client.Client, req api.StartRequest, marker i
 				cancel()
 			}
 			return nil
-		}, nil)
+		})
 		cancel()
 		if err != nil {
 			return fmt.Errorf("events of %s: %w", req.Name, err)

@@ -14,13 +14,15 @@ import (
 // seq as id. A client resuming with Last-Event-ID (or ?after=SEQ) gets the
 // events after that one that the buffer still holds, preceded by a "gap"
 // event when some are gone; a new client gets everything buffered. The
-// stream ends with an "end" event when the program stops.
+// stream ends with an "end" event when the program stops; with
+// ?follow=false it ends, without one, once the buffered events are sent.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, p *program) {
 	after, resumed, err := resumePoint(r)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
+	follow := r.URL.Query().Get("follow") != "false"
 	wake, unsubscribe := p.buf.subscribe()
 	defer unsubscribe()
 	sse := newSSE(w)
@@ -49,6 +51,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, p *program
 			return
 		}
 		if len(evs) == 0 {
+			if !follow {
+				sse.flush()
+				return
+			}
 			if !sleep(r.Context(), keepAlive, wake) {
 				return
 			}
