@@ -224,14 +224,3 @@ func TestVerifyRefusesBadInput(t *testing.T) {
 		t.Errorf("too many layers: %v", err)
 	}
 }
-
-func TestPasswordFromEnv(t *testing.T) {
-	t.Setenv(PasswordEnv, "")
-	if pw, ok := PasswordFromEnv(); !ok || len(pw) != 0 {
-		t.Errorf("set but empty: %q %v", pw, ok)
-	}
-	t.Setenv(PasswordEnv, "s3cret")
-	if pw, ok := PasswordFromEnv(); !ok || string(pw) != "s3cret" {
-		t.Errorf("set: %q %v", pw, ok)
-	}
-}
