@@ -10,6 +10,7 @@ import (
 
 	"nomia.dev/nomia/cache"
 	"nomia.dev/nomia/compile"
+	"nomia.dev/nomia/registry/registrytest"
 )
 
 // testPackage builds testdata/getppid.bpf.c, a one-tracepoint package.
@@ -49,4 +50,18 @@ func testStore(t *testing.T) *cache.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// pushed starts a plain registry, pushes the test package to it as
+// tools/getppid:v1 and returns what the test needs.
+func pushed(t *testing.T) (srv *registrytest.Server, c *Client, ref string, data []byte) {
+	t.Helper()
+	data = testPackage(t)
+	srv = registrytest.Start(t, registrytest.Options{})
+	c = testClient(t)
+	ref = srv.Host + "/tools/getppid:v1"
+	if _, err := c.Push(context.Background(), ref, data); err != nil {
+		t.Fatal(err)
+	}
+	return srv, c, ref, data
 }

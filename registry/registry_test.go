@@ -79,13 +79,7 @@ func TestPushPullRoundTrip(t *testing.T) {
 // reach the registry.
 func TestPullUsesCacheWhenRegistryIsDown(t *testing.T) {
 	ctx := context.Background()
-	data := testPackage(t)
-	srv := registrytest.Start(t, registrytest.Options{})
-	c := testClient(t)
-	ref := srv.Host + "/tools/getppid:v1"
-	if _, err := c.Push(ctx, ref, data); err != nil {
-		t.Fatal(err)
-	}
+	srv, c, ref, data := pushed(t)
 	store := testStore(t)
 	if _, err := c.Pull(ctx, ref, store, PullMissing); err != nil {
 		t.Fatal(err)
@@ -115,13 +109,7 @@ func TestPullUsesCacheWhenRegistryIsDown(t *testing.T) {
 // registry's storage: the pull must fail, say so, and store nothing.
 func TestTamperedBlobRejected(t *testing.T) {
 	ctx := context.Background()
-	data := testPackage(t)
-	srv := registrytest.Start(t, registrytest.Options{})
-	c := testClient(t)
-	ref := srv.Host + "/tools/getppid:v1"
-	if _, err := c.Push(ctx, ref, data); err != nil {
-		t.Fatal(err)
-	}
+	srv, c, ref, data := pushed(t)
 	layer := content.NewDescriptorFromBytes(MediaTypePackage, data)
 	path := srv.BlobPath(layer.Digest.String())
 	stored, err := os.ReadFile(path)
