@@ -3,6 +3,7 @@ package templates_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os/exec"
 	"strings"
@@ -29,7 +30,7 @@ type run struct {
 
 	mu      sync.Mutex
 	partial []byte   // stdout since the last newline
-	seen    []string // stdout lines so far (the first 2000), for failure messages
+	last    []string // the last stdout lines, for failure messages
 	stderr  strings.Builder
 }
 
@@ -69,8 +70,8 @@ func (w *stdoutLines) Write(p []byte) (int, error) {
 		}
 		line := string(w.partial[:i])
 		w.partial = w.partial[i+1:]
-		if len(w.seen) < 2000 {
-			w.seen = append(w.seen, line)
+		if w.last = append(w.last, line); len(w.last) > 30 {
+			w.last = w.last[1:]
 		}
 		select {
 		case w.lines <- line:
@@ -99,11 +100,7 @@ func (r *run) stop() {
 func (r *run) transcript() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := r.seen
-	if len(out) > 30 {
-		out = out[len(out)-30:]
-	}
-	return "stdout (last lines):\n" + strings.Join(out, "\n") + "\nstderr:\n" + r.stderr.String()
+	return fmt.Sprintf("last lines of stdout:\n%s\nstderr:\n%s", strings.Join(r.last, "\n"), &r.stderr)
 }
 
 // waitFor repeats poke until nomia prints a JSON line that match accepts,
