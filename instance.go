@@ -15,6 +15,7 @@ import (
 	"nomia.dev/nomia/events"
 	"nomia.dev/nomia/globals"
 	"nomia.dev/nomia/load"
+	"nomia.dev/nomia/mapview"
 	"nomia.dev/nomia/ringdrops"
 )
 
@@ -33,6 +34,11 @@ type Options struct {
 	// turns some off (biosnoop's fentry probe where tp_btf/block_io_start
 	// exists); a name that is not a program is an error.
 	Skip []string
+	// Symbolizer names the frames of events' stack ids (package symbolize's
+	// *Table); nil prints addresses in hex.
+	Symbolizer mapview.Symbolizer
+	// FoldedStacks prints an event's stacks on one line, root first.
+	FoldedStacks bool
 	// RingBufSize is the least size of every ring buffer, in bytes (a power of
 	// two); 0 means DefaultRingBufSize. Rings already larger keep their size.
 	RingBufSize uint32
@@ -113,6 +119,13 @@ func (i *Instance) Start(opts Options) error {
 		return err
 	}
 	fillMapSizes(i.spec, opts.Notes)
+	for n := range i.streams {
+		if s := &i.streams[n]; s.typ != nil {
+			if f := mapview.EventStacks(i.spec, s.typ, opts.Symbolizer, opts.FoldedStacks); f != nil {
+				s.stacks = &Stacks{fields: f}
+			}
+		}
+	}
 	drops, err := ringdrops.Instrument(i.spec)
 	if err != nil {
 		// Counting is a bonus; the program still runs as written.
@@ -137,6 +150,11 @@ func (i *Instance) Start(opts Options) error {
 		if i.reader, err = events.Open(maps, opts.Events); err != nil {
 			running.Close()
 			return err
+		}
+	}
+	for _, s := range i.streams {
+		if s.stacks != nil {
+			s.stacks.coll = running.Collection
 		}
 	}
 	i.running = running

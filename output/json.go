@@ -58,6 +58,9 @@ func (j *jsonWriter) Write(ev Event) error {
 	} else {
 		b = appendRawJSON(b, ev.Data)
 	}
+	if ev.Extra != nil {
+		b = ev.Extra.AppendJSON(b, ev.Data)
+	}
 	j.buf = append(b, '}', '\n')
 	return j.maybeFlush()
 }

@@ -16,6 +16,17 @@ type Event struct {
 	Decoder *decode.Decoder // decoder for the map's event type; nil prints size and hex bytes
 	Time    time.Time       // when the record was read
 	Data    []byte          // the record; valid only during Write
+	Extra   Extra           // what the record only refers to (e.g. stack frames); nil adds nothing
+}
+
+// Extra prints what a record refers to but does not hold, such as the frames
+// behind its stack ids.
+type Extra interface {
+	// AppendJSON appends object members, each preceded by a comma, to go
+	// before the closing brace of the event's object.
+	AppendJSON(dst, rec []byte) []byte
+	// AppendText appends whole lines to print under the event's row.
+	AppendText(dst, rec []byte) []byte
 }
 
 // Writer prints events. Write may keep output buffered until Flush.

@@ -92,6 +92,9 @@ func (t *tableWriter) Write(ev Event) error {
 		t.buf = appendLine(t.buf, []byte("TIME    "), cols, func(k int) []byte { return cols[k].title })
 	}
 	t.buf = appendLine(t.buf, t.clock.format(ev.Time, t.loc, "15:04:05"), cols, t.cellText)
+	if ev.Extra != nil {
+		t.buf = ev.Extra.AppendText(t.buf, ev.Data)
+	}
 	return t.maybeFlush()
 }
 

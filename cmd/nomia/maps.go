@@ -34,12 +34,17 @@ func (m *mapFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&m.offsets, "offsets", false, "print stack frames as symbol+0xoffset")
 }
 
-// views plans the map views; notes receives the symbolizer's warnings.
-func (m *mapFlags) views(inst *nomia.Instance, notes io.Writer) ([]*mapview.View, error) {
-	sym := symbolize.NewWithOptions(symbolize.Options{
+// symbolizer names stack frames for maps and events; notes receives its
+// warnings (e.g. kernel addresses hidden by kptr_restrict).
+func (m *mapFlags) symbolizer(notes io.Writer) *symbolize.Table {
+	return symbolize.NewWithOptions(symbolize.Options{
 		Offsets: m.offsets,
 		Warn:    func(msg string) { fmt.Fprintf(notes, "nomia: %s\n", msg) },
 	})
+}
+
+// views plans the map views.
+func (m *mapFlags) views(inst *nomia.Instance, sym mapview.Symbolizer) ([]*mapview.View, error) {
 	return inst.MapViews(mapview.Options{Names: m.names, Top: m.top, Folded: m.folded, Symbolizer: sym})
 }
 
@@ -60,7 +65,11 @@ type printer struct {
 func (p *printer) event(ev nomia.Event) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.events.Write(output.Event{Map: ev.Map, Decoder: ev.Decoder, Time: ev.Time, Data: ev.Data})
+	oe := output.Event{Map: ev.Map, Decoder: ev.Decoder, Time: ev.Time, Data: ev.Data}
+	if ev.Stacks != nil {
+		oe.Extra = ev.Stacks
+	}
+	return p.events.Write(oe)
 }
 
 func (p *printer) flush() error {

@@ -90,11 +90,13 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err := parseProgramFlags(cmd, inst, src, progArgs); err != nil {
 		return err
 	}
-	views, err := rf.maps.views(inst, cmd.ErrOrStderr())
+	sym := rf.maps.symbolizer(cmd.ErrOrStderr())
+	views, err := rf.maps.views(inst, sym)
 	if err != nil {
 		return err
 	}
-	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), Skip: rf.skip, RingBufSize: uint32(rf.ringSize)}); err != nil {
+	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), Skip: rf.skip,
+		Symbolizer: sym, FoldedStacks: rf.maps.folded, RingBufSize: uint32(rf.ringSize)}); err != nil {
 		return err
 	}
 	defer inst.Close()
