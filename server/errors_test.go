@@ -110,10 +110,12 @@ func TestNoAuthOnlyOnLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	ln, err := net.Listen("tcp", "0.0.0.0:0")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Tests bind loopback only: the listener claims a documentation address.
+	ln = publicAddr{ln}
 	defer ln.Close()
 	err = s.Serve(t.Context(), ln, "", "")
 	if err == nil || !strings.Contains(err.Error(), "not a loopback address") {
@@ -149,3 +151,8 @@ func TestDashboardMount(t *testing.T) {
 		t.Errorf("the API under a dashboard: %d, want 200", status)
 	}
 }
+
+// publicAddr is a listener that reports a non-loopback address.
+type publicAddr struct{ net.Listener }
+
+func (publicAddr) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 8527} }

@@ -43,6 +43,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newPullCmd())
 	root.AddCommand(newLoginCmd(), newLogoutCmd())
 	root.AddCommand(newImagesCmd())
+	root.AddCommand(newServeCmd())
+	root.AddCommand(newRemoteCmd())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %v (see: nomia %s --help)", cmd.Name(), err, cmd.Name())
 	})
