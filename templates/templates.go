@@ -55,6 +55,9 @@ func CheckName(name string) error {
 	if name == "" {
 		return errors.New("project name is empty: give one, e.g. nomia init mytool")
 	}
+	if dir, base := filepath.Split(name); dir != "" && base != "" && CheckName(base) == nil {
+		return fmt.Errorf("project name %q is a path: give the parent with --dir, e.g. --dir %s %s", name, filepath.Clean(dir), base)
+	}
 	if len(name) > 32 {
 		return fmt.Errorf("project name %q is %d characters long: use at most 32", name, len(name))
 	}

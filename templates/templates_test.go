@@ -20,8 +20,10 @@ func TestCheckName(t *testing.T) {
 		"my-tool":               `"my-tool" is not a C identifier: use letters, digits and _ (not first a digit), e.g. my_tool`,
 		"2fast":                 "e.g. p2fast",
 		"a b":                   "e.g. a_b",
-		"../etc":                "e.g. ___etc",
-		"ok/../../x":            "not a C identifier",
+		"../etc":                "is a path: give the parent with --dir, e.g. --dir .. etc",
+		"a.b":                   "e.g. a_b",
+		"ok/../../x":            "is a path",
+		"tools/mytool":          `"tools/mytool" is a path: give the parent with --dir, e.g. --dir tools mytool`,
 		strings.Repeat("n", 33): "is 33 characters long: use at most 32",
 	} {
 		err := templates.CheckName(name)
