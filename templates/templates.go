@@ -47,10 +47,9 @@ func Names() []string {
 // Describe says in one line what the template gives; "" for an unknown name.
 func Describe(name string) string { return descriptions[name] }
 
-// CheckName reports whether name can name a project: it becomes the C file
-// name, part of C identifiers (header guards) and a directory, so it must be a
-// C identifier of at most 32 characters (the name of a map or program that
-// embeds it stays within the kernel's 16-byte limit only when short anyway).
+// CheckName reports whether name can name a project. It becomes a directory,
+// the base name of the C files and part of C identifiers (the header guard),
+// so it must be a C identifier, and short: at most 32 characters.
 func CheckName(name string) error {
 	if name == "" {
 		return errors.New("project name is empty: give one, e.g. nomia init mytool")
