@@ -4,8 +4,17 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/opencontainers/go-digest"
@@ -78,5 +87,62 @@ func TestVerifyCosignSignature(t *testing.T) {
 	}
 	if want := readFixture(t, "signature-config.json"); !bytes.Equal(config, want) {
 		t.Errorf("signature config\n got %s\nwant %s (cosign's)", config, want)
+	}
+}
+
+// TestCosignKeyTypes checks, against the cosign binary, that each key type
+// this package accepts signs and verifies with the hash cosign uses for it:
+// cosign signs a blob that verifyBytes must accept, and cosign verify-blob
+// must accept what signBytes signs.
+func TestCosignKeyTypes(t *testing.T) {
+	cosign := cosignBinary(t)
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	p521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	rsa2048, _ := rsa.GenerateKey(rand.Reader, 2048)
+	blob := []byte("a nomia package\n")
+	for name, key := range map[string]crypto.Signer{"P-384": p384, "P-521": p521, "RSA-2048": rsa2048} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			der, err := x509.MarshalPKCS8PrivateKey(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write := func(name string, data []byte) string {
+				path := filepath.Join(dir, name)
+				if err := os.WriteFile(path, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return path
+			}
+			plain := write("plain.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+			blobPath := write("blob", blob)
+			run := func(args ...string) string {
+				cmd := exec.Command(cosign, args...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), PasswordEnv+"=pw")
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("cosign %s: %v\n%s", args[0], err, out)
+				}
+				return string(out)
+			}
+			run("import-key-pair", "--key", plain, "--output-key-prefix", "imported")
+			run("sign-blob", "--key", "imported.key", "--tlog-upload=false", "--use-signing-config=false",
+				"--new-bundle-format=false", "--output-signature", "blob.sig", blobPath)
+			sig, err := os.ReadFile(filepath.Join(dir, "blob.sig"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := verifyBytes(key.Public(), blob, mustDecode(t, string(sig))); err != nil {
+				t.Errorf("cosign's signature: %v", err)
+			}
+
+			ours, err := signBytes(key, blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write("ours.sig", []byte(base64.StdEncoding.EncodeToString(ours)))
+			run("verify-blob", "--key", "imported.pub", "--signature", "ours.sig", "--insecure-ignore-tlog=true", blobPath)
+		})
 	}
 }

@@ -24,15 +24,17 @@
 //   - it is stored as an OCI image manifest tagged "sha256-<hex>.sig" in the
 //     artifact's own repository, one layer per signature.
 //
-// sigstore's own Go modules (github.com/sigstore/sigstore v1.11,
-// github.com/sigstore/cosign/v2 v2.6) are served by the Go proxy, but cosign's
-// signing code pulls in go-containerregistry, Rekor, Fulcio, TUF and
-// protobuf specs (hundreds of modules); even sigstore/sigstore's signature
-// package imports go-containerregistry for one payload struct. Everything the
-// key-pair scheme needs is in crypto/ecdsa, crypto/x509 and encoding/pem,
-// plus golang.org/x/crypto's scrypt and nacl/secretbox for cosign's encrypted
+// sigstore's own Go modules are served by the Go proxy, but do not fit:
+// github.com/sigstore/sigstore v1.11.1 and later require Go 1.27 (nomia
+// builds with 1.26); v1.10.4's signature package still imports
+// go-containerregistry, sigstore's protobuf specs, go-securesystemslib and
+// x/term for one payload struct and a key loader; and building cosign 2.6.5
+// itself downloads 257 modules. Everything the key-pair scheme needs is in
+// crypto/ecdsa, crypto/x509 and encoding/pem, plus golang.org/x/crypto's
+// scrypt and nacl/secretbox (already a dependency) for cosign's encrypted
 // private keys; the OCI side goes through oras-go, which nomia already uses
-// for push and pull. So this package depends on no sigstore module.
+// for push and pull. So this package depends on no sigstore module, and
+// testdata/cosign holds keys and a signature made by cosign to keep it honest.
 //
 // # Keys
 //
@@ -41,10 +43,12 @@
 // 2.x writes) and a "PUBLIC KEY" PEM (PKIX), so the pair works with cosign
 // too. [LoadPrivateKey] also reads cosign 1.x's "ENCRYPTED COSIGN PRIVATE
 // KEY" and unencrypted PKCS#8 ("PRIVATE KEY"), SEC1 ("EC PRIVATE KEY") and
-// PKCS#1 ("RSA PRIVATE KEY") PEM keys. ECDSA (P-256/SHA-256, P-384/SHA-384,
-// P-521/SHA-512) and RSA (PKCS#1 v1.5, SHA-256) keys sign and verify, with
-// the hash sigstore chooses for each; Ed25519 keys are refused, because
-// cosign signs with them in a pre-hashed mode it alone defines.
+// PKCS#1 ("RSA PRIVATE KEY") PEM keys. ECDSA (P-256, P-384, P-521) and RSA
+// (PKCS#1 v1.5) keys sign over SHA-256, the digest `cosign verify` expects
+// by default whatever the key; Verify also accepts the SHA-384 / SHA-512
+// that cosign's own signers use with P-384 / P-521 keys. Ed25519 keys are
+// refused, because cosign signs with them in a pre-hashed mode it alone
+// defines.
 //
 // # What Verify checks
 //

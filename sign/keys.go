@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	_ "crypto/sha512" // crypto.SHA384 and SHA512 for P-384 and P-521 keys
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -129,7 +130,7 @@ func LoadPrivateKey(pemBytes, password []byte) (crypto.Signer, error) {
 	if !ok {
 		return nil, fmt.Errorf("unsupported private key type %T", key)
 	}
-	if _, err := hashFor(signer.Public()); err != nil {
+	if _, err := signatureHashes(signer.Public()); err != nil {
 		return nil, err
 	}
 	return signer, nil
@@ -145,7 +146,7 @@ func LoadPublicKey(pemBytes []byte) (crypto.PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := hashFor(key); err != nil {
+	if _, err := signatureHashes(key); err != nil {
 		return nil, err
 	}
 	return key, nil
@@ -220,22 +221,63 @@ func curveName(c elliptic.Curve) string {
 	return "unknown"
 }
 
-// hashFor is the digest sigstore's default verifier uses with pub: SHA-256
-// for P-256 and RSA, SHA-384 for P-384, SHA-512 for P-521.
-func hashFor(pub crypto.PublicKey) (crypto.Hash, error) {
+// signatureHashes are the digests a signature by pub may be over, the one
+// Sign uses first. cosign's verifiers hash with SHA-256 whatever the key
+// (`cosign verify --signature-digest-algorithm` defaults to sha256), so
+// Sign always does; but cosign's signers use sigstore's default for the
+// curve, SHA-384 for P-384 and SHA-512 for P-521 keys, so Verify accepts
+// that too. Either way a forgery means breaking ECDSA with a strong hash.
+func signatureHashes(pub crypto.PublicKey) ([]crypto.Hash, error) {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P256():
-			return crypto.SHA256, nil
+			return []crypto.Hash{crypto.SHA256}, nil
 		case elliptic.P384():
-			return crypto.SHA384, nil
+			return []crypto.Hash{crypto.SHA256, crypto.SHA384}, nil
 		case elliptic.P521():
-			return crypto.SHA512, nil
+			return []crypto.Hash{crypto.SHA256, crypto.SHA512}, nil
 		}
-		return 0, fmt.Errorf("unsupported ECDSA curve %s: use P-256, P-384 or P-521", k.Curve.Params().Name)
+		return nil, fmt.Errorf("unsupported ECDSA curve %s: use P-256, P-384 or P-521", k.Curve.Params().Name)
 	case *rsa.PublicKey:
-		return crypto.SHA256, nil
+		return []crypto.Hash{crypto.SHA256}, nil
 	}
-	return 0, fmt.Errorf("unsupported key type %T: use an ECDSA or RSA key (cosign generate-key-pair makes ECDSA P-256)", pub)
+	return nil, fmt.Errorf("unsupported key type %T: use an ECDSA or RSA key (cosign generate-key-pair makes ECDSA P-256)", pub)
+}
+
+// signBytes signs the SHA-256 of data with key: ASN.1 DER for ECDSA,
+// PKCS#1 v1.5 for RSA, as cosign does.
+func signBytes(key crypto.Signer, data []byte) ([]byte, error) {
+	hashes, err := signatureHashes(key.Public())
+	if err != nil {
+		return nil, err
+	}
+	return key.Sign(rand.Reader, sum(hashes[0], data), hashes[0])
+}
+
+// verifyBytes checks sig over data with pub; the error is ErrBadSignature.
+func verifyBytes(pub crypto.PublicKey, data, sig []byte) error {
+	hashes, err := signatureHashes(pub)
+	if err != nil {
+		return err
+	}
+	for _, h := range hashes {
+		switch k := pub.(type) {
+		case *ecdsa.PublicKey:
+			if ecdsa.VerifyASN1(k, sum(h, data), sig) {
+				return nil
+			}
+		case *rsa.PublicKey:
+			if rsa.VerifyPKCS1v15(k, h, sum(h, data), sig) == nil {
+				return nil
+			}
+		}
+	}
+	return ErrBadSignature
+}
+
+func sum(h crypto.Hash, data []byte) []byte {
+	d := h.New()
+	d.Write(data)
+	return d.Sum(nil)
 }

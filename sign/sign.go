@@ -3,11 +3,6 @@ package sign
 import (
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/rand"
-	"crypto/rsa"
-	_ "crypto/sha256" // crypto.SHA256 for P-256 and RSA keys
-	_ "crypto/sha512" // crypto.SHA384 and SHA512 for P-384 and P-521 keys
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -80,7 +75,7 @@ func Verify(ctx context.Context, target oras.ReadOnlyTarget, repoRef string, man
 	if err := manifest.Digest.Validate(); err != nil {
 		return fmt.Errorf("verifying %s: manifest digest %q: %v", repoRef, manifest.Digest, err)
 	}
-	if _, err := hashFor(pub); err != nil {
+	if _, err := signatureHashes(pub); err != nil {
 		return fmt.Errorf("verifying %s: %v", name, err)
 	}
 	sigs, found, err := readSignatureManifest(ctx, target, manifest.Digest)
@@ -158,40 +153,6 @@ func layerPayload(ctx context.Context, target oras.ReadOnlyTarget, l ocispec.Des
 		return signedPayload{}, fmt.Errorf("%w: layer %s: %v (the registry's copy is corrupt or was altered)", ErrMalformed, l.Digest, err)
 	}
 	return signedPayload{data: data, sig: sig}, nil
-}
-
-// signBytes signs data as sigstore's signers do: the key's hash of data,
-// ASN.1 DER for ECDSA, PKCS#1 v1.5 for RSA.
-func signBytes(key crypto.Signer, data []byte) ([]byte, error) {
-	h, err := hashFor(key.Public())
-	if err != nil {
-		return nil, err
-	}
-	d := h.New()
-	d.Write(data)
-	return key.Sign(rand.Reader, d.Sum(nil), h)
-}
-
-// verifyBytes checks sig over data with pub; the error is ErrBadSignature.
-func verifyBytes(pub crypto.PublicKey, data, sig []byte) error {
-	h, err := hashFor(pub)
-	if err != nil {
-		return err
-	}
-	d := h.New()
-	d.Write(data)
-	sum := d.Sum(nil)
-	ok := false
-	switch k := pub.(type) {
-	case *ecdsa.PublicKey:
-		ok = ecdsa.VerifyASN1(k, sum, sig)
-	case *rsa.PublicKey:
-		ok = rsa.VerifyPKCS1v15(k, h, sum, sig) == nil
-	}
-	if !ok {
-		return ErrBadSignature
-	}
-	return nil
 }
 
 // artifactName is "registry/repository@digest" for messages, or repoRef as
