@@ -159,3 +159,33 @@ func TestBadDigest(t *testing.T) {
 		t.Error("a digest that is a path was accepted")
 	}
 }
+
+// failingReader yields some bytes, then fails, as a dropped connection does.
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, errors.New("connection reset")
+	}
+	n := min(len(p), r.n)
+	r.n -= n
+	return n, nil
+}
+
+// TestInterruptedPushLeavesNothing: a blob whose download fails halfway is
+// neither stored nor left as a temporary file.
+func TestInterruptedPushLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	data := bytes.Repeat([]byte("y"), 1<<20)
+	desc := blob("application/octet-stream", data)
+	err := s.Push(ctx, desc, &failingReader{n: len(data) / 2})
+	if err == nil || !strings.Contains(err.Error(), "connection reset") {
+		t.Fatalf("interrupted push: %v", err)
+	}
+	for _, sub := range []string{blobDir, tmpDir} {
+		if left, _ := os.ReadDir(filepath.Join(s.Dir(), sub)); len(left) != 0 {
+			t.Errorf("%s: %d files left by an interrupted push", sub, len(left))
+		}
+	}
+}

@@ -12,13 +12,19 @@ import (
 // before a bar could be read.
 const progressMin = 1 << 20
 
-// withProgress wraps r so that a bar for desc is drawn on out (nil for none)
-// as r is read.
-func withProgress(r io.Reader, desc ocispec.Descriptor, verb string, out io.Writer) io.Reader {
-	if out == nil || desc.Size < progressMin {
+// ProgressReader wraps r, which will yield size bytes, so that a bar labelled
+// label is drawn on out as r is read. Without out, or for less than 1 MiB,
+// it returns r itself: small blobs finish before a bar could be read.
+func ProgressReader(r io.Reader, size int64, label string, out io.Writer) io.Reader {
+	if out == nil || size < progressMin {
 		return r
 	}
-	return &bar{r: r, out: out, total: desc.Size, label: verb + " " + desc.Digest.Encoded()[:12]}
+	return &bar{r: r, out: out, total: size, label: label}
+}
+
+// withProgress is ProgressReader for a blob, labelled with its digest.
+func withProgress(r io.Reader, desc ocispec.Descriptor, verb string, out io.Writer) io.Reader {
+	return ProgressReader(r, desc.Size, verb+" "+desc.Digest.Encoded()[:12], out)
 }
 
 // bar is a one-line progress bar redrawn in place with a carriage return; it

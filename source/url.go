@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 
 	"oras.land/oras-go/v2/content"
 
@@ -97,7 +98,8 @@ func download(ctx context.Context, u *url.URL, name string, opts Options) ([]byt
 	if resp.ContentLength > limit {
 		return nil, fmt.Errorf("source %s: %d bytes is more than the %d a package may have", name, resp.ContentLength, limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	body := registry.ProgressReader(resp.Body, resp.ContentLength, "download "+path.Base(u.Path), opts.Progress)
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("source %s: download failed: %v", name, err)
 	}
