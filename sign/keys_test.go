@@ -2,6 +2,7 @@ package sign
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -186,5 +187,45 @@ func TestKeyID(t *testing.T) {
 	id := KeyID(pub)
 	if !strings.HasPrefix(id, "ecdsa-p256:") || len(id) != len("ecdsa-p256:")+16 || id == KeyID(other) {
 		t.Errorf("KeyID %q (other key %q)", id, KeyID(other))
+	}
+}
+
+// TestSignatureHashes: Sign uses SHA-256 with every key (what cosign verify
+// checks by default); Verify also takes the curve's own hash for P-384 and
+// P-521, which cosign's signers use, and nothing else.
+func TestSignatureHashes(t *testing.T) {
+	data := []byte("payload")
+	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	signWith := func(k *ecdsa.PrivateKey, h crypto.Hash) []byte {
+		sig, err := ecdsa.SignASN1(rand.Reader, k, sum(h, data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sig
+	}
+	cases := []struct {
+		name string
+		key  *ecdsa.PrivateKey
+		hash crypto.Hash
+		ok   bool
+	}{
+		{"P-256 SHA-256", p256, crypto.SHA256, true},
+		{"P-256 SHA-384", p256, crypto.SHA384, false},
+		{"P-384 SHA-256", p384, crypto.SHA256, true},
+		{"P-384 SHA-384", p384, crypto.SHA384, true},
+		{"P-384 SHA-512", p384, crypto.SHA512, false},
+	}
+	for _, c := range cases {
+		if err := verifyBytes(c.key.Public(), data, signWith(c.key, c.hash)); (err == nil) != c.ok {
+			t.Errorf("%s: verify error %v, want accepted=%v", c.name, err, c.ok)
+		}
+	}
+	ours, err := signBytes(p384, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ecdsa.VerifyASN1(&p384.PublicKey, sum(crypto.SHA256, data), ours) {
+		t.Error("signBytes with a P-384 key did not sign the SHA-256 of the data")
 	}
 }
