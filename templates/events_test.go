@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 
 	"nomia.dev/nomia/internal/bpftest"
@@ -13,7 +14,8 @@ import (
 
 // TestTracepointTemplate builds the tracepoint project and checks the event
 // of an exec the test makes itself: its path, parent, uid and caller name,
-// with --targ_ppid keeping every other process's execs out.
+// with --targ_ppid keeping every other process's execs out; then the same
+// with --targ_uid.
 func TestTracepointTemplate(t *testing.T) {
 	t.Parallel()
 	dir := newProject(t, "tracepoint", "execwatch")
@@ -33,6 +35,20 @@ func TestTracepointTemplate(t *testing.T) {
 	if want := truncate(filepath.Base(os.Args[0]), 15); ev["comm"] != want {
 		t.Errorf("comm = %v, want the caller's %q", ev["comm"], want)
 	}
+	r.stop()
+
+	// --targ_uid: exec as nobody. The event is taken at syscall entry, so it
+	// comes even though nobody may not run a program in the test's 0700 dir.
+	const nobody = 65534
+	r = startRun(t, filepath.Join(dir, "package.json"), "--targ_uid", fmt.Sprint(nobody))
+	asNobody := func() {
+		cmd := exec.Command(prog)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		cmd.Run()
+	}
+	r.waitFor(t, asNobody,
+		func(v map[string]any) bool { return num(v, "uid") == nobody }, // the filter holds for every event
+		func(v map[string]any) bool { return v["filename"] == prog && num(v, "ppid") == self })
 }
 
 // TestRingbufTemplate runs a program that exits with status 1 and checks
