@@ -126,6 +126,16 @@ func TestStartInspectStreamStop(t *testing.T) {
 		t.Errorf("snapshot maps %+v: want args_hist and calls", snap.Maps)
 	}
 
+	var streamed *api.MapSnapshot
+	errEnough := errors.New("one snapshot is enough")
+	err = ts.client.Snapshots(ctx, "pgid", "100ms", func(s *api.MapSnapshot) error {
+		streamed = s
+		return errEnough
+	})
+	if !errors.Is(err, errEnough) || streamed == nil || len(streamed.Maps) != 2 || len(streamed.Maps[1].Entries) != 3 {
+		t.Errorf("snapshot stream: %+v, %v; want args_hist and calls with 3 entries", streamed, err)
+	}
+
 	metrics := get(t, ts, "/metrics")
 	for _, want := range []string{
 		`nomia_program_events_total{program="pgid"} 3`,
