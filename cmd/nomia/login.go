@@ -2,10 +2,14 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 )
 
 func newLoginCmd() *cobra.Command {
@@ -17,16 +21,24 @@ func newLoginCmd() *cobra.Command {
 		Short: "Log in to an OCI registry",
 		Long: `Check a user name and password against a registry and store them in docker's
 config.json (its credential helper or credsStore when one is configured), where
-push, pull and run find them. Prefer --password-stdin to keep the password out of
-the shell history and the process list.`,
+push, pull and run find them. Without -p or --password-stdin it asks on the
+terminal. Prefer --password-stdin to -p, which shows the password in the shell
+history and the process list.`,
 		Args: oneSource("HOST"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			host := args[0]
 			if user == "" {
 				return fmt.Errorf("login %s: no user name: pass -u USER", host)
 			}
-			if passwordStdin == (password != "") {
-				return fmt.Errorf("login %s: give the password with --password-stdin or -p (exactly one)", host)
+			if passwordStdin && password != "" {
+				return fmt.Errorf("login %s: give the password with --password-stdin or -p, not both", host)
+			}
+			if !passwordStdin && password == "" {
+				p, err := promptPassword(cmd.InOrStdin(), cmd.ErrOrStderr())
+				if err != nil {
+					return fmt.Errorf("login %s: %v", host, err)
+				}
+				password = p
 			}
 			if passwordStdin {
 				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
@@ -60,4 +72,31 @@ func newLogoutCmd() *cobra.Command {
 			return df.client(nil).Logout(cmd.Context(), args[0])
 		},
 	}
+}
+
+// promptPassword asks for the password on a terminal, with echo off. Off a
+// terminal it refuses, since a script should say where its password comes from.
+func promptPassword(in io.Reader, prompt io.Writer) (string, error) {
+	f, ok := in.(*os.File)
+	if !ok || !isTerminal(f) {
+		return "", errors.New("no password: pass --password-stdin (or -p), or run on a terminal to be asked")
+	}
+	fd := int(f.Fd())
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return "", err
+	}
+	quiet := *old
+	quiet.Lflag &^= unix.ECHO
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &quiet); err != nil {
+		return "", err
+	}
+	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+	fmt.Fprint(prompt, "Password: ")
+	line, err := bufio.NewReader(f).ReadString('\n')
+	fmt.Fprintln(prompt)
+	if err != nil && line == "" {
+		return "", errors.New("no password given")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
