@@ -186,3 +186,37 @@ func TestWASMArtifacts(t *testing.T) {
 		t.Errorf("pushing junk: %v", err)
 	}
 }
+
+// TestMovedTag re-pushes a tag with other content: --pull missing keeps what
+// the cache resolved before, --pull always follows the tag, and the old
+// artifact stays reachable by its digest.
+func TestMovedTag(t *testing.T) {
+	ctx := context.Background()
+	srv, c, ref, data := pushed(t)
+	store := testStore(t)
+	first, err := c.Pull(ctx, ref, store, PullMissing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	module := []byte("\x00asm\x01\x00\x00\x00")
+	if _, err := c.Push(ctx, ref, module); err != nil {
+		t.Fatal(err)
+	}
+
+	a, err := c.Pull(ctx, ref, store, PullMissing)
+	if err != nil || a.IsWASM() || a.Manifest.Digest != first.Manifest.Digest {
+		t.Errorf("--pull missing after the tag moved: %+v, %v; want the cached package", a, err)
+	}
+	a, err = c.Pull(ctx, ref, store, PullAlways)
+	if err != nil || !a.IsWASM() {
+		t.Fatalf("--pull always after the tag moved: %+v, %v; want the new WASM module", a, err)
+	}
+	srv.Stop()
+	old, err := c.Pull(ctx, first.Pinned, store, PullNever)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.Bytes(ctx, old.Layer); !bytes.Equal(got, data) {
+		t.Error("the first package is gone from the cache although its digest reference remains")
+	}
+}
