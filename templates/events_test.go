@@ -123,6 +123,30 @@ func TestHistogramTemplate(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("targ_pid", func(t *testing.T) {
+		// A shell that waits 50 ms for input in a loop, under a unique name;
+		// its pid is known before nomia starts.
+		shell, comm := uniqueProgram(t, "/bin/bash", "nmpid")
+		cmd := exec.Command(shell, "-c", "while :; do read -t 0.05 x; done")
+		stdin, err := cmd.StdinPipe() // never written: every read times out
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Wait()
+		defer cmd.Process.Kill()
+		r := startRun(t, "--interval", "300ms", filepath.Join(dir, "package.json"), "--targ_pid", fmt.Sprint(cmd.Process.Pid))
+		r.waitFor(t, func() {},
+			func(v map[string]any) bool { // only that process is measured
+				key, _ := v["key"].(map[string]any)
+				return key["comm"] == comm
+			},
+			func(v map[string]any) bool { return slowCalls(v, 32768) > 0 })
+	})
 }
 
 // slowCalls sums the counts of the histogram line v's buckets that start at

@@ -27,7 +27,7 @@ const Default = "tracepoint"
 // descriptions says in one line what each template starts you with; its keys
 // are the template names.
 var descriptions = map[string]string{
-	"tracepoint": "execve(2) calls from a syscall tracepoint, with pid and uid filters, through a ring buffer",
+	"tracepoint": "execve(2) calls from a syscall tracepoint, with parent-pid and uid filters, through a ring buffer",
 	"ringbuf":    "process exec and exit events with lifetimes and exit codes, one struct shared through a header",
 	"xdp":        "packet and byte counts per protocol on an interface (--iface), printed as a table",
 	"histogram":  "syscall latency per process name as a log2 histogram, printed at exit and every --interval",

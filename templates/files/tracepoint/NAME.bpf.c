@@ -12,9 +12,10 @@
 #include <bpf/bpf_core_read.h>
 #include "{{.Name}}.h"
 
-/// Trace only execs by this process id (0 = every process)
-const volatile pid_t targ_pid = 0;
-/// Trace only execs by children of this process id (0 = every parent)
+/* There is no filter on the caller's own pid: execve is nearly always
+ * called by a child forked a moment earlier, whose pid nobody knows yet. */
+
+/// Trace only execs by children of this process id, e.g. a shell's $$ (0 = every parent)
 const volatile pid_t targ_ppid = 0;
 /// Trace only this user id (default: every user)
 const volatile uid_t targ_uid = -1;
@@ -34,8 +35,6 @@ int handle_execve(struct trace_event_raw_sys_enter *ctx)
 	pid_t ppid;
 
 	/* Filter before reserving: rejected calls then cost no buffer space. */
-	if (targ_pid && targ_pid != pid)
-		return 0;
 	if (targ_uid != (uid_t)-1 && targ_uid != uid)
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
