@@ -1,0 +1,112 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"nomia.dev/nomia/client"
+	"nomia.dev/nomia/internal/bpftest"
+	"nomia.dev/nomia/server"
+	"nomia.dev/nomia/server/api"
+)
+
+// BenchmarkStartToFirstEvent measures, per op, an uploaded package's way from
+// the start request to its first event arriving on a stream: resolve, load,
+// attach, read, encode, SSE. Stopping is outside the timer.
+func BenchmarkStartToFirstEvent(b *testing.B) {
+	pgidPackage(b)
+	bpftest.NoLeaks(b, progName)
+	ts := serve(b, server.Config{})
+	ctx := context.Background()
+	req := startRequest(b, "")
+	for i := 0; b.Loop(); i++ {
+		req.Name = "bench-" + strconv.Itoa(i)
+		if _, err := ts.client.Start(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		getpgid(70009000)
+		sctx, cancel := context.WithCancel(ctx)
+		err := ts.client.Events(sctx, req.Name, client.StreamOptions{}, func(api.Event) error {
+			cancel()
+			return nil
+		})
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := ts.client.Stop(ctx, req.Name); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkRSSPerProgram starts 32 programs and reports how much the
+// process's resident memory grew per running program (rss-bytes/program),
+// event buffers included once they filled. The programs' ring buffers are
+// mapped into the process and dominate: $NOMIA_BENCH_RINGBUF sets
+// RunOptions.RingBufSize (bytes) to compare sizes.
+func BenchmarkRSSPerProgram(b *testing.B) {
+	pgidPackage(b)
+	bpftest.NoLeaks(b, progName)
+	const programs = 32
+	for b.Loop() {
+		ts := serve(b, server.Config{EventBuffer: 1024})
+		ctx := context.Background()
+		req := startRequest(b, "")
+		if v := os.Getenv("NOMIA_BENCH_RINGBUF"); v != "" {
+			n, _ := strconv.ParseUint(v, 10, 32)
+			req.Options.RingBufSize = uint32(n)
+		}
+		before := rss(b)
+		for i := range programs {
+			req.Name = fmt.Sprintf("rss-%d", i)
+			if _, err := ts.client.Start(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+		// Fill every program's event buffer.
+		for i := range 2048 {
+			getpgid(70010000 + int64(i))
+		}
+		waitFor(b, "buffers to fill", func() bool {
+			list, err := ts.client.List(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, p := range list {
+				if p.Counters.Events+p.Counters.Lost["events"] < 2048 {
+					return false
+				}
+			}
+			return true
+		})
+		b.ReportMetric(float64(rss(b)-before)/programs, "rss-bytes/program")
+		ts.stop()
+	}
+}
+
+// rss reads the process's resident set size in bytes.
+func rss(b *testing.B) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if kb, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return n << 10
+		}
+	}
+	b.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
