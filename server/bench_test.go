@@ -109,4 +109,3 @@ func rss(b *testing.B) int64 {
 	b.Fatal("no VmRSS in /proc/self/status")
 	return 0
 }
-
