@@ -15,6 +15,7 @@ import (
 	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/server"
 	"nomia.dev/nomia/server/api"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // eventData is the decoded record of testdata/pgid.bpf.c.
@@ -58,10 +59,10 @@ func collect(t *testing.T, c *client.Client, name string, after uint64, wanted .
 func TestStartInspectStreamStop(t *testing.T) {
 	pgidPackage(t)
 	bpftest.NoLeaks(t, progName)
-	ts := serve(t, server.Config{})
+	ts := servertest.New(t, server.Config{})
 	ctx := context.Background()
 
-	p, err := ts.client.Start(ctx, startRequest(t, "pgid"))
+	p, err := ts.Client.Start(ctx, startRequest(t, "pgid"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestStartInspectStreamStop(t *testing.T) {
 		t.Errorf("map views %v: want calls as default_kv and args_hist as log2_hist", views)
 	}
 
-	if _, err := ts.client.Start(ctx, startRequest(t, "pgid")); !isStatus(err, http.StatusConflict) {
+	if _, err := ts.Client.Start(ctx, startRequest(t, "pgid")); !isStatus(err, http.StatusConflict) {
 		t.Errorf("second start of the same name: %v, want 409", err)
 	}
 
@@ -90,8 +91,8 @@ func TestStartInspectStreamStop(t *testing.T) {
 	getpgid(a)
 	getpgid(b)
 	getpgid(c)
-	waitFor(t, "3 events counted", func() bool { return ts.program(t, "pgid").Counters.Events >= 3 })
-	evs, _ := collect(t, ts.client, "pgid", 0, a, b, c)
+	waitFor(t, "3 events counted", func() bool { return program(t, ts, "pgid").Counters.Events >= 3 })
+	evs, _ := collect(t, ts.Client, "pgid", 0, a, b, c)
 	for i, ev := range evs {
 		var d eventData
 		json.Unmarshal(ev.Data, &d)
@@ -100,7 +101,7 @@ func TestStartInspectStreamStop(t *testing.T) {
 		}
 	}
 
-	calls, err := ts.client.Map(ctx, "pgid", "calls")
+	calls, err := ts.Client.Map(ctx, "pgid", "calls")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestStartInspectStreamStop(t *testing.T) {
 	if counts[a] != 1 || counts[b] != 1 || counts[c] != 1 {
 		t.Errorf("calls map %v: want 1 call each of %d, %d, %d", counts, a, b, c)
 	}
-	snap, err := ts.client.Maps(ctx, "pgid")
+	snap, err := ts.Client.Maps(ctx, "pgid")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestStartInspectStreamStop(t *testing.T) {
 
 	var streamed *api.MapSnapshot
 	errEnough := errors.New("one snapshot is enough")
-	err = ts.client.Snapshots(ctx, "pgid", "100ms", func(s *api.MapSnapshot) error {
+	err = ts.Client.Snapshots(ctx, "pgid", "100ms", func(s *api.MapSnapshot) error {
 		streamed = s
 		return errEnough
 	})
@@ -152,13 +153,13 @@ func TestStartInspectStreamStop(t *testing.T) {
 		}
 	}
 
-	if err := ts.client.Stop(ctx, "pgid"); err != nil {
+	if err := ts.Client.Stop(ctx, "pgid"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.client.Get(ctx, "pgid"); !isStatus(err, http.StatusNotFound) {
+	if _, err := ts.Client.Get(ctx, "pgid"); !isStatus(err, http.StatusNotFound) {
 		t.Errorf("get after stop: %v, want 404", err)
 	}
-	if list, err := ts.client.List(ctx); err != nil || len(list) != 0 {
+	if list, err := ts.Client.List(ctx); err != nil || len(list) != 0 {
 		t.Errorf("list after stop: %v %v, want none", list, err)
 	}
 }
@@ -168,20 +169,20 @@ func TestStartInspectStreamStop(t *testing.T) {
 func TestStreamEndsWhenProgramStops(t *testing.T) {
 	pgidPackage(t)
 	bpftest.NoLeaks(t, progName)
-	ts := serve(t, server.Config{})
+	ts := servertest.New(t, server.Config{})
 	ctx := context.Background()
-	if _, err := ts.client.Start(ctx, startRequest(t, "ending")); err != nil {
+	if _, err := ts.Client.Start(ctx, startRequest(t, "ending")); err != nil {
 		t.Fatal(err)
 	}
 	const marker = 70000100
 	ended := make(chan error, 1)
 	go func() {
-		ended <- ts.client.Events(ctx, "ending", client.StreamOptions{}, func(ev api.Event) error {
+		ended <- ts.Client.Events(ctx, "ending", client.StreamOptions{}, func(ev api.Event) error {
 			var d eventData
 			json.Unmarshal(ev.Data, &d)
 			if d.Arg == marker {
 				// Streaming works: now stop the program under the stream.
-				go ts.client.Stop(ctx, "ending")
+				go ts.Client.Stop(ctx, "ending")
 			}
 			return nil
 		})
@@ -191,7 +192,7 @@ func TestStreamEndsWhenProgramStops(t *testing.T) {
 		t.Errorf("stream of a stopped program ended with %v, want ErrProgramEnded", err)
 	}
 	waitFor(t, "the program to be gone", func() bool {
-		_, err := ts.client.Get(ctx, "ending")
+		_, err := ts.Client.Get(ctx, "ending")
 		return isStatus(err, http.StatusNotFound)
 	})
 }
@@ -201,18 +202,18 @@ func TestStreamEndsWhenProgramStops(t *testing.T) {
 func TestResumeFromLastEventID(t *testing.T) {
 	pgidPackage(t)
 	bpftest.NoLeaks(t, progName)
-	ts := serve(t, server.Config{EventBuffer: 4})
-	if _, err := ts.client.Start(context.Background(), startRequest(t, "resume")); err != nil {
+	ts := servertest.New(t, server.Config{EventBuffer: 4})
+	if _, err := ts.Client.Start(context.Background(), startRequest(t, "resume")); err != nil {
 		t.Fatal(err)
 	}
 	const base = 70000200
 	for i := int64(1); i <= 10; i++ {
 		getpgid(base + i)
 	}
-	waitFor(t, "10 events", func() bool { return ts.program(t, "resume").Counters.Events >= 10 })
+	waitFor(t, "10 events", func() bool { return program(t, ts, "resume").Counters.Events >= 10 })
 
 	// The buffer holds events 7..10: resuming after 2 misses 3..6.
-	evs, gaps := collect(t, ts.client, "resume", 2, base+10)
+	evs, gaps := collect(t, ts.Client, "resume", 2, base+10)
 	if len(gaps) != 1 || gaps[0].Missed != 4 {
 		t.Errorf("gaps %+v, want one of 4 events", gaps)
 	}
@@ -228,19 +229,19 @@ func TestResumeFromLastEventID(t *testing.T) {
 	if !slices.Equal(seqs, []uint64{7, 8, 9, 10}) {
 		t.Errorf("resumed after 2: seqs %v, want 7..10", seqs)
 	}
-	if n := ts.program(t, "resume").Counters.Overwritten; n != 4 {
+	if n := program(t, ts, "resume").Counters.Overwritten; n != 4 {
 		t.Errorf("overwritten counter %d, want 4", n)
 	}
 
 	// Resuming inside the buffer: no gap.
-	evs, gaps = collect(t, ts.client, "resume", 8, base+10)
+	evs, gaps = collect(t, ts.Client, "resume", 8, base+10)
 	if len(gaps) != 0 || len(evs) != 2 || evs[0].Seq != 9 {
 		t.Errorf("resumed after 8: %d events from %v, gaps %v; want 9 and 10, no gap", len(evs), evs, gaps)
 	}
 
 	// Without following, the stream ends once the buffer is sent.
 	var seen []uint64
-	err := ts.client.Events(context.Background(), "resume", client.StreamOptions{NoFollow: true}, func(ev api.Event) error {
+	err := ts.Client.Events(context.Background(), "resume", client.StreamOptions{NoFollow: true}, func(ev api.Event) error {
 		seen = append(seen, ev.Seq)
 		return nil
 	})
@@ -254,23 +255,23 @@ func TestResumeFromLastEventID(t *testing.T) {
 func TestPauseResume(t *testing.T) {
 	pgidPackage(t)
 	bpftest.NoLeaks(t, progName)
-	ts := serve(t, server.Config{})
+	ts := servertest.New(t, server.Config{})
 	ctx := context.Background()
-	if _, err := ts.client.Start(ctx, startRequest(t, "pausing")); err != nil {
+	if _, err := ts.Client.Start(ctx, startRequest(t, "pausing")); err != nil {
 		t.Fatal(err)
 	}
-	p, err := ts.client.Pause(ctx, "pausing")
+	p, err := ts.Client.Pause(ctx, "pausing")
 	if err != nil || p.State != api.Paused {
 		t.Fatalf("pause: state %v, %v; want paused", p.State, err)
 	}
 	const hidden, shown = 70000301, 70000302
 	getpgid(hidden)
-	waitFor(t, "the paused event to be counted", func() bool { return ts.program(t, "pausing").Counters.Paused == 1 })
-	if p, err = ts.client.Resume(ctx, "pausing"); err != nil || p.State != api.Running {
+	waitFor(t, "the paused event to be counted", func() bool { return program(t, ts, "pausing").Counters.Paused == 1 })
+	if p, err = ts.Client.Resume(ctx, "pausing"); err != nil || p.State != api.Running {
 		t.Fatalf("resume: state %v, %v; want running", p.State, err)
 	}
 	getpgid(shown)
-	evs, _ := collect(t, ts.client, "pausing", 0, shown)
+	evs, _ := collect(t, ts.Client, "pausing", 0, shown)
 	for _, ev := range evs {
 		var d eventData
 		json.Unmarshal(ev.Data, &d)
@@ -278,15 +279,15 @@ func TestPauseResume(t *testing.T) {
 			t.Errorf("event %d of the paused time was streamed", ev.Seq)
 		}
 	}
-	if p := ts.program(t, "pausing"); p.Counters.Events != 2 {
+	if p := program(t, ts, "pausing"); p.Counters.Events != 2 {
 		t.Errorf("events counter %d, want 2 (both read from the kernel)", p.Counters.Events)
 	}
 }
 
 // get fetches path with the token and returns the body, failing on non-200.
-func get(t *testing.T, ts *testServer, path string) string {
+func get(t *testing.T, ts *servertest.Server, path string) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, ts.url+path, nil)
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
 	if tok := ts.Token(); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}

@@ -12,6 +12,7 @@ import (
 	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/server"
 	"nomia.dev/nomia/server/api"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // BenchmarkStartToFirstEvent measures, per op, an uploaded package's way from
@@ -20,17 +21,17 @@ import (
 func BenchmarkStartToFirstEvent(b *testing.B) {
 	pgidPackage(b)
 	bpftest.NoLeaks(b, progName)
-	ts := serve(b, server.Config{})
+	ts := servertest.New(b, server.Config{})
 	ctx := context.Background()
 	req := startRequest(b, "")
 	for i := 0; b.Loop(); i++ {
 		req.Name = "bench-" + strconv.Itoa(i)
-		if _, err := ts.client.Start(ctx, req); err != nil {
+		if _, err := ts.Client.Start(ctx, req); err != nil {
 			b.Fatal(err)
 		}
 		getpgid(70009000)
 		sctx, cancel := context.WithCancel(ctx)
-		err := ts.client.Events(sctx, req.Name, client.StreamOptions{}, func(api.Event) error {
+		err := ts.Client.Events(sctx, req.Name, client.StreamOptions{}, func(api.Event) error {
 			cancel()
 			return nil
 		})
@@ -39,7 +40,7 @@ func BenchmarkStartToFirstEvent(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		if err := ts.client.Stop(ctx, req.Name); err != nil {
+		if err := ts.Client.Stop(ctx, req.Name); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -56,7 +57,7 @@ func BenchmarkRSSPerProgram(b *testing.B) {
 	bpftest.NoLeaks(b, progName)
 	const programs = 32
 	for b.Loop() {
-		ts := serve(b, server.Config{EventBuffer: 1024})
+		ts := servertest.New(b, server.Config{EventBuffer: 1024})
 		ctx := context.Background()
 		req := startRequest(b, "")
 		if v := os.Getenv("NOMIA_BENCH_RINGBUF"); v != "" {
@@ -66,7 +67,7 @@ func BenchmarkRSSPerProgram(b *testing.B) {
 		before := rss(b)
 		for i := range programs {
 			req.Name = fmt.Sprintf("rss-%d", i)
-			if _, err := ts.client.Start(ctx, req); err != nil {
+			if _, err := ts.Client.Start(ctx, req); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -75,7 +76,7 @@ func BenchmarkRSSPerProgram(b *testing.B) {
 			getpgid(70010000 + int64(i))
 		}
 		waitFor(b, "buffers to fill", func() bool {
-			list, err := ts.client.List(ctx)
+			list, err := ts.Client.List(ctx)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -87,7 +88,7 @@ func BenchmarkRSSPerProgram(b *testing.B) {
 			return true
 		})
 		b.ReportMetric(float64(rss(b)-before)/programs, "rss-bytes/program")
-		ts.stop()
+		ts.Stop()
 	}
 }
 

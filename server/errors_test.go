@@ -10,12 +10,13 @@ import (
 
 	"nomia.dev/nomia/server"
 	"nomia.dev/nomia/server/api"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // call sends one request and returns the status and the error message.
-func call(t *testing.T, ts *testServer, method, path, contentType, body string, header map[string]string) (int, string, http.Header) {
+func call(t *testing.T, ts *servertest.Server, method, path, contentType, body string, header map[string]string) (int, string, http.Header) {
 	t.Helper()
-	req, err := http.NewRequest(method, ts.url+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func call(t *testing.T, ts *testServer, method, path, contentType, body string, 
 // TestRequestErrors checks that bad requests get a 4xx whose message names
 // the problem. None of them reaches the kernel.
 func TestRequestErrors(t *testing.T) {
-	ts := serve(t, server.Config{MaxBodyBytes: 1 << 10})
+	ts := servertest.New(t, server.Config{MaxBodyBytes: 1 << 10})
 	const programs = "/v1/programs"
 	const pkg = `{"bpf_object":"","bpf_object_size":0,"meta":{}}`
 	for _, c := range []struct {
@@ -91,8 +92,8 @@ func TestRequestErrors(t *testing.T) {
 // TestOpenEndpoints checks what needs no token: health and the OpenAPI
 // document.
 func TestOpenEndpoints(t *testing.T) {
-	ts := serve(t, server.Config{})
-	h, err := ts.client.Health(t.Context())
+	ts := servertest.New(t, server.Config{})
+	h, err := ts.Client.Health(t.Context())
 	if err != nil || h.Status != "ok" || h.Programs != 0 {
 		t.Errorf("health %+v, %v; want ok with 0 programs", h, err)
 	}
@@ -105,7 +106,7 @@ func TestOpenEndpoints(t *testing.T) {
 // TestNoAuthOnlyOnLoopback checks that a server without a token refuses a
 // listener that is not loopback, and serves loopback without a token.
 func TestNoAuthOnlyOnLoopback(t *testing.T) {
-	s, err := server.New(server.Config{NoAuth: true, Log: quietLog(t)})
+	s, err := server.New(server.Config{NoAuth: true, Log: servertest.Log(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,11 +123,11 @@ func TestNoAuthOnlyOnLoopback(t *testing.T) {
 		t.Errorf("NoAuth on %s: %v, want a refusal naming loopback", ln.Addr(), err)
 	}
 
-	ts := serve(t, server.Config{NoAuth: true})
-	if list, err := ts.client.List(t.Context()); err != nil || len(list) != 0 {
+	ts := servertest.New(t, server.Config{NoAuth: true})
+	if list, err := ts.Client.List(t.Context()); err != nil || len(list) != 0 {
 		t.Errorf("NoAuth on loopback: list %v, %v; want an empty list", list, err)
 	}
-	if _, err := server.New(server.Config{Log: quietLog(t)}); err == nil {
+	if _, err := server.New(server.Config{Log: servertest.Log(t)}); err == nil {
 		t.Error("a server with no token, no state dir and no NoAuth was created")
 	}
 }
@@ -134,10 +135,10 @@ func TestNoAuthOnlyOnLoopback(t *testing.T) {
 // TestDashboardMount checks that Config.Dashboard serves what the API does
 // not.
 func TestDashboardMount(t *testing.T) {
-	ts := serve(t, server.Config{Dashboard: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := servertest.New(t, server.Config{Dashboard: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "dashboard at "+r.URL.Path)
 	})})
-	req, _ := http.NewRequest("GET", ts.url+"/app/", nil)
+	req, _ := http.NewRequest("GET", ts.URL+"/app/", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

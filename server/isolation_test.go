@@ -10,6 +10,7 @@ import (
 
 	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/server"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // TestStuckClientStallsNothing opens an event stream that never reads on one
@@ -19,14 +20,14 @@ import (
 func TestStuckClientStallsNothing(t *testing.T) {
 	pgidPackage(t)
 	bpftest.NoLeaks(t, progName)
-	ts := serve(t, server.Config{EventBuffer: 1024})
+	ts := servertest.New(t, server.Config{EventBuffer: 1024})
 	ctx := context.Background()
 	for _, name := range []string{"stuck", "free"} {
-		if _, err := ts.client.Start(ctx, startRequest(t, name)); err != nil {
+		if _, err := ts.Client.Start(ctx, startRequest(t, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,10 +45,10 @@ func TestStuckClientStallsNothing(t *testing.T) {
 		getpgid(70001000 + int64(i%1000))
 	}
 	waitFor(t, "the stuck stream's program to read or count every record", func() bool {
-		p := ts.program(t, "stuck")
+		p := program(t, ts, "stuck")
 		return p.Counters.Events+p.Counters.Lost["events"] == flood
 	})
 	const marker = 70000500
 	getpgid(marker)
-	collect(t, ts.client, "free", 0, marker)
+	collect(t, ts.Client, "free", 0, marker)
 }

@@ -12,6 +12,7 @@ import (
 	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/server"
 	"nomia.dev/nomia/server/api"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // TestLoadStartStop runs 8 concurrent clients through 500 start/stop cycles
@@ -24,15 +25,15 @@ func TestLoadStartStop(t *testing.T) {
 	}
 	pgidPackage(t)
 	bpftest.NoLeaks(t, progName)
-	ts := serve(t, server.Config{})
+	ts := servertest.New(t, server.Config{})
 	ctx := context.Background()
 
 	// One cycle first, so that process-wide caches (kernel BTF, tracefs) are
 	// in place before the descriptors are counted.
-	if err := cycle(ctx, ts.client, startRequest(t, "warmup"), 0); err != nil {
+	if err := cycle(ctx, ts.Client, startRequest(t, "warmup"), 0); err != nil {
 		t.Fatal(err)
 	}
-	ts.client.HTTP.CloseIdleConnections()
+	ts.Client.HTTP.CloseIdleConnections()
 	fdsBefore := openFDs(t)
 
 	const clients, cycles = 8, 500
@@ -48,7 +49,7 @@ func TestLoadStartStop(t *testing.T) {
 				if i%5 == 0 {
 					marker = 80000000 + int64(i)
 				}
-				if err := cycle(ctx, ts.client, r, marker); err != nil {
+				if err := cycle(ctx, ts.Client, r, marker); err != nil {
 					errs <- fmt.Errorf("cycle %d: %w", i, err)
 					return
 				}
@@ -60,10 +61,10 @@ func TestLoadStartStop(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if list, err := ts.client.List(ctx); err != nil || len(list) != 0 {
+	if list, err := ts.Client.List(ctx); err != nil || len(list) != 0 {
 		t.Errorf("after the load: %d programs listed (%v), want none", len(list), err)
 	}
-	ts.client.HTTP.CloseIdleConnections()
+	ts.Client.HTTP.CloseIdleConnections()
 	// The server closes its side of the connections asynchronously; fail if
 	// the count never gets back to where it was.
 	waitFor(t, fmt.Sprintf("open descriptors to fall back to the %d before the load", fdsBefore), func() bool {

@@ -13,6 +13,7 @@ import (
 	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/server"
 	"nomia.dev/nomia/server/api"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // TestRestoreAfterRestart checks durability: a program started on one server
@@ -24,40 +25,40 @@ func TestRestoreAfterRestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 
-	first := serve(t, server.Config{StateDir: dir})
+	first := servertest.New(t, server.Config{StateDir: dir})
 	token := first.Token()
 	if stored, err := os.ReadFile(filepath.Join(dir, "token")); err != nil || string(stored) != token+"\n" {
 		t.Fatalf("token file %q, %v; want the server's token", stored, err)
 	}
-	p, err := first.client.Start(ctx, startRequest(t, "durable"))
+	p, err := first.Client.Start(ctx, startRequest(t, "durable"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	oldID := ebpf.ProgramID(p.Programs[0].ID)
-	first.stop()
+	first.Stop()
 	if prog, err := ebpf.NewProgramFromID(oldID); err == nil {
 		prog.Close()
 		t.Fatalf("program %d still loaded after the server closed", oldID)
 	}
 
-	second := serve(t, server.Config{StateDir: dir})
+	second := servertest.New(t, server.Config{StateDir: dir})
 	if second.Token() != token {
 		t.Errorf("token changed across a restart")
 	}
-	p = second.program(t, "durable")
+	p = program(t, second, "durable")
 	if p.State != api.Running || len(p.Programs) != 1 || ebpf.ProgramID(p.Programs[0].ID) == oldID {
 		t.Fatalf("restored program: %+v; want running, attached anew", p)
 	}
 	const marker = 70000400
 	getpgid(marker)
-	collect(t, second.client, "durable", 0, marker) // the restored program kept --targ_pid
-	if err := second.client.Stop(ctx, "durable"); err != nil {
+	collect(t, second.Client, "durable", 0, marker) // the restored program kept --targ_pid
+	if err := second.Client.Stop(ctx, "durable"); err != nil {
 		t.Fatal(err)
 	}
-	second.stop()
+	second.Stop()
 
-	third := serve(t, server.Config{StateDir: dir})
-	if list, err := third.client.List(ctx); err != nil || len(list) != 0 {
+	third := servertest.New(t, server.Config{StateDir: dir})
+	if list, err := third.Client.List(ctx); err != nil || len(list) != 0 {
 		t.Errorf("after stop and restart: %v, %v; want no programs", list, err)
 	}
 }
@@ -74,19 +75,19 @@ func TestRestoreFailureIsListed(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "programs", "garbage.json"), []byte("{"), 0o600)
-	ts := serve(t, server.Config{StateDir: dir})
+	ts := servertest.New(t, server.Config{StateDir: dir})
 	ctx := context.Background()
-	list, err := ts.client.List(ctx)
+	list, err := ts.Client.List(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 1 || list[0].Name != "broken" || list[0].State != api.Failed || list[0].Error == "" {
 		t.Fatalf("programs %+v: want broken, failed, with an error", list)
 	}
-	if _, err := ts.client.Maps(ctx, "broken"); !isStatus(err, http.StatusConflict) {
+	if _, err := ts.Client.Maps(ctx, "broken"); !isStatus(err, http.StatusConflict) {
 		t.Errorf("maps of a failed program: %v, want 409", err)
 	}
-	if err := ts.client.Stop(ctx, "broken"); err != nil {
+	if err := ts.Client.Stop(ctx, "broken"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "programs", "broken.json")); !errors.Is(err, os.ErrNotExist) {

@@ -19,13 +19,14 @@ import (
 
 	"nomia.dev/nomia/client"
 	"nomia.dev/nomia/server"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // TestTLS serves HTTPS with a certificate made for 127.0.0.1 and checks that
 // a client trusting it gets answers and that the token still applies.
 func TestTLS(t *testing.T) {
 	certFile, keyFile, pool := selfSigned(t)
-	s, err := server.New(server.Config{Token: "tls-token", Log: quietLog(t)})
+	s, err := server.New(server.Config{Token: "tls-token", Log: servertest.Log(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

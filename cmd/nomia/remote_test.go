@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
+	"io"
 	"log"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nomia.dev/nomia/server"
+	"nomia.dev/nomia/server/servertest"
 )
 
 // remote runs `nomia remote --server URL --token TOKEN args…` in process and
@@ -34,31 +33,9 @@ func remote(t *testing.T, url, token string, args ...string) (string, error) {
 // .bpf.c here and uploading it, with a program flag after --), ps, logs,
 // maps, inspect, pause, resume, stop.
 func TestRemoteCommands(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to load eBPF programs")
-	}
-	for _, tool := range []string{"clang", "bpftool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	srv, err := server.New(server.Config{Token: "cli-token", Log: log.New(&strings.Builder{}, "", 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln, "", "") }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		srv.Close()
-	})
-	url := "http://" + ln.Addr().String()
+	servertest.RequireKernel(t)
+	ts := servertest.New(t, server.Config{Token: "cli-token", Log: log.New(io.Discard, "", 0)})
+	url := ts.URL
 	run := func(args ...string) string {
 		t.Helper()
 		out, err := remote(t, url, "cli-token", args...)
