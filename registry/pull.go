@@ -87,10 +87,10 @@ func (c *Client) pull(ctx context.Context, r registry.Reference, store *cache.St
 }
 
 // fetchInto copies one blob from the registry into the store unless the store
-// has it already.
+// has it already, intact: a cached copy damaged on disk is downloaded again.
 func fetchInto(ctx context.Context, c *Client, repo content.Fetcher, r registry.Reference, desc ocispec.Descriptor, store *cache.Store) error {
-	if ok, err := store.Exists(ctx, desc); err != nil || ok {
-		return err
+	if _, err := store.Bytes(ctx, desc); err == nil {
+		return nil
 	}
 	rc, err := repo.Fetch(ctx, desc)
 	if err != nil {
@@ -122,8 +122,10 @@ func cached(ctx context.Context, store *cache.Store, r registry.Reference) (*Art
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := store.Exists(ctx, a.Layer); err != nil || !ok {
-		return nil, fmt.Errorf("layer %s missing from the cache", a.Layer.Digest)
+	// Read it all: a layer damaged on disk counts as missing, so that the
+	// default policy downloads it again instead of failing later.
+	if _, err := store.Bytes(ctx, a.Layer); err != nil {
+		return nil, fmt.Errorf("layer %s missing from or damaged in the cache", a.Layer.Digest)
 	}
 	a.Ref, a.Pinned, a.FromCache = r.String(), pinned(r, desc), true
 	return a, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -218,5 +219,35 @@ func TestMovedTag(t *testing.T) {
 	}
 	if got, _ := store.Bytes(ctx, old.Layer); !bytes.Equal(got, data) {
 		t.Error("the first package is gone from the cache although its digest reference remains")
+	}
+}
+
+// TestPullRepairsDamagedCache damages the cached layer on disk: --pull never
+// refuses it, and the default policy downloads it again.
+func TestPullRepairsDamagedCache(t *testing.T) {
+	ctx := context.Background()
+	_, c, ref, data := pushed(t)
+	store := testStore(t)
+	a, err := c.Pull(ctx, ref, store, PullMissing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(store.Dir(), "blobs", "sha256", a.Layer.Digest.Encoded())
+	damaged := append([]byte(nil), data...)
+	damaged[0] ^= 1
+	if err := os.WriteFile(path, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Bytes(ctx, a.Layer); err == nil {
+		t.Fatal("damage not detected")
+	}
+	if _, err := c.Pull(ctx, ref, store, PullNever); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("--pull never with a damaged layer: %v", err)
+	}
+	if _, err := c.Pull(ctx, ref, store, PullMissing); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.Bytes(ctx, a.Layer); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("after a new pull the layer is still damaged: %v", err)
 	}
 }
