@@ -12,7 +12,10 @@ import (
 	"strings"
 )
 
-// clangArgs returns clang's command line for compiling src to out. Include order
+// clangArgs returns clang's command line for compiling src to out. -mcpu=v3
+// (ALU32, JMP32; Linux 5.1+) is what libbpf-tools build softirqs with, which
+// the verifier refuses otherwise; the rare program that verifies only with
+// clang's default (cpufreq) gets a hint at load to rebuild with -mcpu=v1. Include order
 // matters: the user's directories come first so that their own vmlinux.h or
 // vendored libbpf win over the generated and system ones.
 func (tc *Toolchain) clangArgs(src, out, srcDir, vmlinuxDir string, opts *Options) []string {

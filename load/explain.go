@@ -39,7 +39,7 @@ func loadReason(h attach.Hook, err error) string {
 		return needRoot
 	case errors.As(err, &ve):
 		msg := omitted.ReplaceAllString(oneLine(ve), "")
-		return "the verifier rejected it: " + strings.TrimPrefix(msg, "load program: ")
+		return "the verifier rejected it: " + strings.TrimPrefix(msg, "load program: ") + verifierHint
 	case errors.Is(err, ebpf.ErrNotSupported):
 		return "this kernel does not support it: " + bare(err)
 	}
@@ -51,6 +51,12 @@ func loadReason(h attach.Hook, err error) string {
 	// relocation against this kernel's BTF, …), the kernel never saw it.
 	return "it cannot be loaded on this kernel: " + bare(err)
 }
+
+// verifierHint follows a verifier rejection. The same source compiles to
+// code the verifier accepts or not depending on clang's target CPU: libbpf-tools
+// build softirqs with -mcpu=v3 (nomia's default) and cpufreq only verifies
+// with clang's own default, v1.
+const verifierHint = " (the code clang emits differs by target CPU: rebuild with --cflags -mcpu=v1 or -mcpu=v2 to try another)"
 
 // needRoot explains EPERM for users who are not root. cilium/ebpf blames
 // RLIMIT_MEMLOCK, which kernels since 5.11 no longer use for BPF memory.
