@@ -49,7 +49,7 @@ func (c *Client) Pull(ctx context.Context, ref string, store *cache.Store, polic
 			return a, nil
 		}
 		if policy == PullNever {
-			return nil, fmt.Errorf("%s: not in the cache %s and --pull never keeps the registry out (%v; pull it first: nomia pull %s)", r, store.Dir(), cerr, r)
+			return nil, fmt.Errorf("%s: %v (cache %s), and --pull never keeps the registry out (pull it first: nomia pull %s)", r, cerr, store.Dir(), r)
 		}
 	}
 	return c.pull(ctx, r, store)
@@ -116,7 +116,7 @@ func pinned(r registry.Reference, desc ocispec.Descriptor) string {
 func cached(ctx context.Context, store *cache.Store, r registry.Reference) (*Artifact, error) {
 	desc, err := store.Resolve(ctx, r.String())
 	if err != nil {
-		return nil, errors.New("not cached")
+		return nil, errors.New("not in the cache")
 	}
 	a, err := Inspect(ctx, store, desc)
 	if err != nil {
