@@ -68,6 +68,7 @@ func TestRequestErrors(t *testing.T) {
 		{"empty body", "POST", programs, "", "", nil, 400, "empty"},
 		{"too large", "POST", programs, "application/json", `{"name":"` + strings.Repeat("x", 2000) + `"}`, nil, 413, "limit of 1024 bytes"},
 		{"wrong content type", "POST", programs, "text/plain", `{}`, nil, 415, "application/json"},
+		{"bad name", "POST", programs, "", `{"name":"../x","source":"oci.example/x:1"}`, nil, 400, `name "../x"`},
 		{"neither package nor source", "POST", programs, "", `{"name":"x"}`, nil, 400, "exactly one of"},
 		{"both package and source", "POST", programs, "", `{"source":"oci.example/x:1","package":` + pkg + `}`, nil, 400, "exactly one of"},
 		{"stdin source", "POST", programs, "", `{"source":"-"}`, nil, 400, "standard input"},

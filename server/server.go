@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"sync"
+	"time"
 
 	"nomia.dev/nomia/bpfpkg"
 	"nomia.dev/nomia/server/api"
@@ -125,11 +127,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsCert, tlsKey str
 	if s.cfg.NoAuth && !isLoopback(ln.Addr()) {
 		return fmt.Errorf("serve: %s is not a loopback address: a token is required there (drop --no-auth)", ln.Addr())
 	}
-	srv := &http.Server{Handler: s.handler, ErrorLog: s.cfg.Log}
+	// No WriteTimeout: streams last as long as their clients; each SSE write
+	// has its own deadline instead.
+	srv := &http.Server{Handler: s.handler, ErrorLog: s.cfg.Log,
+		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	if tlsCert != "" || tlsKey != "" {
+		cert, err := tls.LoadX509KeyPair(tlsCert, tlsKey)
+		if err != nil {
+			return fmt.Errorf("serve: TLS certificate %s and key %s: %v (give PEM files that match)", tlsCert, tlsKey, err)
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	errc := make(chan error, 1)
 	go func() {
-		if tlsCert != "" || tlsKey != "" {
-			errc <- srv.ServeTLS(ln, tlsCert, tlsKey)
+		if srv.TLSConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "")
 		} else {
 			errc <- srv.Serve(ln)
 		}
@@ -181,6 +193,10 @@ func (s *Server) Close() error {
 // state directory and a path segment of the API.
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 
+func badName(name string) error {
+	return errorf(http.StatusBadRequest, "start: name %q: use letters, digits, '.', '_' and '-', at most 63, starting with a letter or digit", name)
+}
+
 // apiError is an error with the HTTP status it answers with.
 type apiError struct {
 	status int
@@ -197,6 +213,9 @@ func errorf(status int, format string, args ...any) error {
 func (s *Server) start(ctx context.Context, req *api.StartRequest) (*program, error) {
 	if (len(req.Package) == 0) == (req.Source == "") {
 		return nil, errorf(http.StatusBadRequest, "start: give exactly one of \"package\" (an uploaded package.json) and \"source\" (a reference the server resolves)")
+	}
+	if req.Name != "" && !namePattern.MatchString(req.Name) {
+		return nil, badName(req.Name)
 	}
 	if req.Source == "-" {
 		return nil, errorf(http.StatusBadRequest, "start: source \"-\" (standard input) means nothing to the server: upload the package instead")
@@ -215,7 +234,7 @@ func (s *Server) start(ctx context.Context, req *api.StartRequest) (*program, er
 		name = pkg.Meta.Skel.ObjName
 	}
 	if !namePattern.MatchString(name) {
-		return nil, errorf(http.StatusBadRequest, "start: name %q: use letters, digits, '.', '_' and '-', at most 63, starting with a letter or digit", name)
+		return nil, badName(name)
 	}
 	if err := s.reserve(name); err != nil {
 		return nil, err
@@ -343,6 +362,8 @@ func (s *Server) restore() {
 		if err != nil {
 			s.cfg.Log.Printf("nomia: restore %s: %v", rec.Name, err)
 			p = failedProgram(rec.Name, rec, err)
+		} else {
+			s.cfg.Log.Printf("nomia: restored %s (%s)", rec.Name, p.object)
 		}
 		s.programs[rec.Name] = p
 	}

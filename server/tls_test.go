@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +53,9 @@ func TestTLS(t *testing.T) {
 	wrong.HTTP.Transport = transport
 	if _, err := wrong.List(ctx); !isStatus(err, http.StatusUnauthorized) {
 		t.Errorf("wrong token over TLS: %v, want 401", err)
+	}
+	if err := s.Serve(ctx, ln, certFile, certFile); err == nil || !strings.Contains(err.Error(), "TLS certificate") {
+		t.Errorf("Serve with a certificate as its own key: %v, want a one-line TLS error", err)
 	}
 	untrusting := client.New(url, "tls-token")
 	if _, err := untrusting.List(ctx); err == nil {
