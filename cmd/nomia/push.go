@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"nomia.dev/nomia/registry"
 )
 
 func newPushCmd() *cobra.Command {
@@ -31,11 +33,9 @@ to run, pull or sign when the tag may move.`,
 			if err != nil {
 				return err
 			}
-			name, _, _ := strings.Cut(ref, "@")
-			if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-				name = name[:i]
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s@%s\n", name, desc.Digest)
+			pinned, _ := registry.ParseReference(ref) // Push parsed it already
+			pinned.Reference = desc.Digest.String()
+			fmt.Fprintln(cmd.OutOrStdout(), pinned.String())
 			return nil
 		},
 	}
