@@ -42,9 +42,12 @@ type Config struct {
 	// MaxPrograms bounds how many programs run at once; 0 means 1024.
 	MaxPrograms int
 	// Resolve turns a StartRequest.Source reference into a package; nil
-	// resolves URLs and OCI references with package source, and refuses paths
-	// on the server's file system.
+	// resolves URLs and OCI references with package source (and Source), and
+	// refuses paths on the server's file system.
 	Resolve func(ctx context.Context, ref string) (*bpfpkg.Package, error)
+	// Source configures the default Resolve: its cache (e.g. a directory in
+	// the state dir), pull policy, registry access.
+	Source source.Options
 	// Dashboard, when set, serves every path outside /v1, /healthz and
 	// /metrics (the web dashboard mounts here).
 	Dashboard http.Handler
@@ -82,7 +85,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxPrograms = 1024
 	}
 	if cfg.Resolve == nil {
-		cfg.Resolve = resolveRemote
+		opts := cfg.Source
+		cfg.Resolve = func(ctx context.Context, ref string) (*bpfpkg.Package, error) {
+			return resolveRemote(ctx, ref, opts)
+		}
 	}
 	if cfg.Log == nil {
 		cfg.Log = log.Default()
@@ -388,13 +394,13 @@ func (s *Server) startRestored(req *api.StartRequest) (*program, error) {
 // resolveRemote resolves the references a client may ask the server to fetch:
 // URLs and OCI references. Paths are refused: a client must not make the
 // daemon read its files; it uploads packages instead.
-func resolveRemote(ctx context.Context, ref string) (*bpfpkg.Package, error) {
+func resolveRemote(ctx context.Context, ref string, opts source.Options) (*bpfpkg.Package, error) {
 	switch kind := source.Classify(ref); kind {
 	case source.URL, source.OCI:
 	default:
 		return nil, fmt.Errorf("source %s: taken as a %s, but the server resolves only URLs and OCI references: upload the package instead (nomia remote start does for local files)", ref, kind)
 	}
-	r, err := source.Resolve(ctx, ref, source.Options{})
+	r, err := source.Resolve(ctx, ref, opts)
 	if err != nil {
 		return nil, err
 	}

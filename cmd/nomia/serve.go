@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"nomia.dev/nomia/server"
+	"nomia.dev/nomia/source"
 )
 
 // DefaultStateDir is where `nomia serve` keeps its token and programs, and
@@ -73,6 +74,8 @@ func serve(cmd *cobra.Command, sf *serveFlags) error {
 	srv, err := server.New(server.Config{
 		StateDir: sf.stateDir, Token: sf.token, NoAuth: sf.noAuth,
 		EventBuffer: sf.eventBuffer, MaxBodyBytes: int64(sf.maxBody), Log: logger,
+		// The daemon keeps what it pulls for clients apart from root's own cache.
+		Source: source.Options{CacheDir: filepath.Join(sf.stateDir, "cache")},
 	})
 	if err != nil {
 		return err
