@@ -41,9 +41,11 @@ print the events of its ring buffers and perf buffers until Ctrl-C or --duration
 At exit, and every --interval, it prints the maps the program reports through:
 histograms, aggregations (counts per key, stack traces) and maps named by --map.
 
-SOURCE is a package file (package.json), - for standard input, or a .bpf.c source,
-which is built first. Runner flags come before SOURCE; everything after it belongs
-to the program: each of its globals is a flag. 'nomia run SOURCE --help' lists them.`,
+SOURCE is a package file (package.json), - for standard input, a .bpf.c source
+(built first), an http(s):// URL, or an OCI reference HOST[:PORT]/NAME[:TAG|@sha256:…]
+(pulled into the verified local cache; see --pull). Runner flags come before SOURCE;
+everything after it belongs to the program: each of its globals is a flag.
+'nomia run SOURCE --help' lists them.`,
 		Args: atLeastSource,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSource(cmd, &rf, args[0], args[1:])
