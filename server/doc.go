@@ -29,6 +29,6 @@
 // JSON {"error":"one line"} with a 4xx status naming the problem.
 //
 // Started programs are recorded in the state directory with their package,
-// flags and options; New starts them again after a restart. DELETE removes
+// flags, options and paused state; New starts them again after a restart. DELETE removes
 // the record; Close detaches everything and keeps the records.
 package server

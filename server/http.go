@@ -175,12 +175,18 @@ func (s *Server) stopProgram(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pause(w http.ResponseWriter, r *http.Request, p *program) {
-	p.paused.Store(true)
-	writeJSON(w, http.StatusOK, p.describe())
+	s.answerPaused(w, p, true)
 }
 
 func (s *Server) resume(w http.ResponseWriter, r *http.Request, p *program) {
-	p.paused.Store(false)
+	s.answerPaused(w, p, false)
+}
+
+func (s *Server) answerPaused(w http.ResponseWriter, p *program, paused bool) {
+	if err := s.setPaused(p, paused); err != nil {
+		writeError(w, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, p.describe())
 }
 

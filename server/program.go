@@ -40,6 +40,7 @@ type program struct {
 	failure string
 	notes   []string
 	plan    sync.Mutex // serializes MapViews calls after start
+	rec     *record    // what the state dir holds for it; nil without one
 
 	paused       atomic.Bool
 	events       atomic.Uint64

@@ -35,6 +35,9 @@ func TestRestoreAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	oldID := ebpf.ProgramID(p.Programs[0].ID)
+	if _, err := first.Client.Pause(ctx, "durable"); err != nil {
+		t.Fatal(err)
+	}
 	first.Stop()
 	if prog, err := ebpf.NewProgramFromID(oldID); err == nil {
 		prog.Close()
@@ -46,8 +49,11 @@ func TestRestoreAfterRestart(t *testing.T) {
 		t.Errorf("token changed across a restart")
 	}
 	p = program(t, second, "durable")
-	if p.State != api.Running || len(p.Programs) != 1 || ebpf.ProgramID(p.Programs[0].ID) == oldID {
-		t.Fatalf("restored program: %+v; want running, attached anew", p)
+	if p.State != api.Paused || len(p.Programs) != 1 || ebpf.ProgramID(p.Programs[0].ID) == oldID {
+		t.Fatalf("restored program: %+v; want paused as it was, attached anew", p)
+	}
+	if _, err := second.Client.Resume(ctx, "durable"); err != nil {
+		t.Fatal(err)
 	}
 	const marker = 70000400
 	getpgid(marker)

@@ -267,6 +267,7 @@ func (s *Server) start(ctx context.Context, req *api.StartRequest) (*program, er
 			p.stop()
 			return nil, errorf(http.StatusInternalServerError, "start %s: state dir: %v", name, err)
 		}
+		p.rec = rec
 	}
 	if err := s.add(p); err != nil {
 		p.stop()
@@ -353,6 +354,24 @@ func (s *Server) stop(name string) error {
 	return nil
 }
 
+// setPaused pauses or resumes a program's event delivery and records it, so
+// that a restart keeps it.
+func (s *Server) setPaused(p *program, paused bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paused.Store(paused)
+	if p.rec == nil || p.rec.Paused == paused {
+		return nil
+	}
+	rec := *p.rec
+	rec.Paused = paused
+	if err := s.state.save(&rec); err != nil {
+		return errorf(http.StatusInternalServerError, "program %s: paused, but the state dir cannot keep it: %v", p.name, err)
+	}
+	p.rec = &rec
+	return nil
+}
+
 // restore starts the programs stored in the state directory again.
 func (s *Server) restore() {
 	if s.state == "" {
@@ -369,8 +388,10 @@ func (s *Server) restore() {
 			s.cfg.Log.Printf("nomia: restore %s: %v", rec.Name, err)
 			p = failedProgram(rec.Name, rec, err)
 		} else {
+			p.paused.Store(rec.Paused)
 			s.cfg.Log.Printf("nomia: restored %s (%s)", rec.Name, p.object)
 		}
+		p.rec = rec
 		s.programs[rec.Name] = p
 	}
 }

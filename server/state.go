@@ -25,6 +25,7 @@ type record struct {
 	Source  string          `json:"source,omitempty"`
 	Args    []string        `json:"args,omitempty"`
 	Options api.RunOptions  `json:"options,omitzero"`
+	Paused  bool            `json:"paused,omitempty"`
 	Package json.RawMessage `json:"package"`
 }
 
