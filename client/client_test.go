@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"nomia.dev/nomia/client"
@@ -63,5 +64,36 @@ func TestUnreachableServer(t *testing.T) {
 	_, err := client.New(url, "").List(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "is `nomia serve` running there?") {
 		t.Errorf("list from a closed server: %v, want a hint", err)
+	}
+}
+
+// TestEventsReconnect breaks the first connection after one event and checks
+// that Reconnect resumes with Last-Event-ID and delivers the rest.
+func TestEventsReconnect(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 1 {
+			fmt.Fprint(w, "id: 1\nevent: event\ndata: {\"seq\":1}\n\n")
+			w.(http.Flusher).Flush()
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close() // the connection breaks mid-stream
+			return
+		}
+		if id := r.Header.Get("Last-Event-ID"); id != "1" {
+			t.Errorf("reconnected with Last-Event-ID %q, want 1", id)
+		}
+		fmt.Fprint(w, "id: 2\nevent: event\ndata: {\"seq\":2}\n\nevent: end\ndata: {}\n\n")
+	}))
+	defer srv.Close()
+	var seqs []uint64
+	var reconnects int
+	err := client.New(srv.URL, "").Events(context.Background(), "p", client.StreamOptions{
+		Reconnect: true, Reconnecting: func(error) { reconnects++ },
+	}, func(ev api.Event) error {
+		seqs = append(seqs, ev.Seq)
+		return nil
+	})
+	if !errors.Is(err, client.ErrProgramEnded) || len(seqs) != 2 || seqs[1] != 2 || reconnects != 1 {
+		t.Errorf("events %v after %d reconnects, %v; want 1 and 2 after one reconnect, then the end", seqs, reconnects, err)
 	}
 }

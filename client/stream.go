@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"nomia.dev/nomia/server/api"
 )
@@ -29,12 +30,50 @@ type StreamOptions struct {
 	// Gap, when set, is told how many events the server's bounded buffer
 	// dropped before they could be sent.
 	Gap func(api.Gap)
+	// Reconnect resumes a broken stream (a dropped connection, a restarting
+	// server) after the last event received, once a second, until ctx ends.
+	Reconnect bool
+	// Reconnecting, when set, is told why the stream is about to reconnect.
+	Reconnecting func(error)
 }
 
 // Events streams a program's events to h until ctx ends (nil), h fails (its
 // error), the program stops (ErrProgramEnded) or, with NoFollow, the
 // buffered events are sent (nil).
 func (c *Client) Events(ctx context.Context, name string, opts StreamOptions, h func(api.Event) error) error {
+	for {
+		err := c.events(ctx, name, &opts, h)
+		var herr handlerError
+		switch {
+		case errors.As(err, &herr):
+			return herr.error
+		case !opts.Reconnect || err == nil || ctx.Err() != nil || errors.Is(err, ErrProgramEnded):
+			return err
+		}
+		var answer *Error
+		if errors.As(err, &answer) && answer.Status != http.StatusServiceUnavailable {
+			return err // the server answered: retrying asks the same question
+		}
+		if opts.Reconnecting != nil {
+			opts.Reconnecting(err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(reconnectDelay):
+		}
+	}
+}
+
+// reconnectDelay is the pause before a stream reconnects.
+const reconnectDelay = time.Second
+
+// handlerError carries an error that reconnecting cannot cure (the caller's
+// handler failed, or the server sent garbage) out of stream.
+type handlerError struct{ error }
+
+// events runs one stream, moving opts.After along the events received.
+func (c *Client) events(ctx context.Context, name string, opts *StreamOptions, h func(api.Event) error) error {
 	header := http.Header{}
 	if opts.After > 0 {
 		header.Set("Last-Event-ID", strconv.FormatUint(opts.After, 10))
@@ -48,9 +87,12 @@ func (c *Client) Events(ctx context.Context, name string, opts StreamOptions, h 
 		case "event":
 			var ev api.Event
 			if err := json.Unmarshal(data, &ev); err != nil {
-				return fmt.Errorf("server %s: unreadable event: %v", c.base, err)
+				return handlerError{fmt.Errorf("server %s: unreadable event: %v", c.base, err)}
 			}
-			return h(ev)
+			opts.After = ev.Seq
+			if err := h(ev); err != nil {
+				return handlerError{err}
+			}
 		case "gap":
 			var g api.Gap
 			if json.Unmarshal(data, &g) == nil && opts.Gap != nil {

@@ -232,15 +232,20 @@ func newRemoteLogsCmd(rf *remoteFlags) *cobra.Command {
 		Use:   "logs [-f] NAME",
 		Short: "Print a program's events, one JSON object per line",
 		Long: `Print the events the server holds for a program, one JSON object per line
-({"seq":…,"time":…,"map":…,"data":{…}}), and with -f keep following.
+({"seq":…,"time":…,"map":…,"data":{…}}), and with -f keep following,
+reconnecting after the last event printed when the connection breaks.
 --after SEQ resumes after an event already seen.`,
 		Args: oneSource("NAME"),
 		RunE: remoteRun(rf, func(ctx context.Context, c *client.Client, cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
+			notes := cmd.ErrOrStderr()
 			err := c.Events(ctx, args[0], client.StreamOptions{
-				After: after, NoFollow: !follow,
+				After: after, NoFollow: !follow, Reconnect: follow,
 				Gap: func(g api.Gap) {
-					fmt.Fprintf(cmd.ErrOrStderr(), "nomia: %d events dropped by the server's buffer before they could be sent\n", g.Missed)
+					fmt.Fprintf(notes, "nomia: %d events dropped by the server's buffer before they could be sent\n", g.Missed)
+				},
+				Reconnecting: func(err error) {
+					fmt.Fprintf(notes, "nomia: %v: reconnecting\n", err)
 				},
 			}, func(ev api.Event) error {
 				b, err := json.Marshal(ev)
