@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"log"
@@ -91,8 +92,26 @@ func TestRemoteCommands(t *testing.T) {
 	if out := run("resume", "cli"); out != "cli: resumed\n" {
 		t.Errorf("resume printed %q", out)
 	}
+	// logs -f follows until the program stops.
+	followed, w := io.Pipe()
+	followDone := make(chan error, 1)
+	go func() {
+		root := newRootCmd()
+		root.SetArgs([]string{"remote", "--server", url, "--token", "cli-token", "logs", "-f", "cli"})
+		root.SetOut(w)
+		root.SetErr(io.Discard)
+		followDone <- root.Execute()
+		w.Close()
+	}()
+	lines := bufio.NewScanner(followed)
+	for lines.Scan() && !strings.Contains(lines.Text(), `"arg":90000001`) {
+	}
+	go io.Copy(io.Discard, followed)
 	if out := run("stop", "cli"); out != "cli: stopped\n" {
 		t.Errorf("stop printed %q", out)
+	}
+	if err := <-followDone; err != nil {
+		t.Errorf("logs -f of a program that stopped: %v, want a clean end", err)
 	}
 	if ps := run("ps"); strings.Contains(ps, "cli") {
 		t.Errorf("ps after stop printed %q", ps)
