@@ -16,9 +16,10 @@ import (
 // perf_buffer__new size in wasm-bpf's host.
 const perfPages = 64
 
-// buffer reads one ring buffer or perf event array. A poll delivers at most
-// about one buffer's worth of records, so that a producer faster than the
-// guest cannot keep a poll from returning.
+// buffer reads one ring buffer or perf event array, one poll at a time:
+// begin, next until it returns nil, end. A poll delivers at most about one
+// buffer's worth of records, so that a producer faster than the guest cannot
+// keep a poll from returning.
 type buffer struct {
 	ring  *ringbuf.Reader
 	perf  *perf.Reader
@@ -26,6 +27,13 @@ type buffer struct {
 	rrec  ringbuf.Record
 	prec  perf.Record
 	lost  uint64 // records the kernel dropped from a full perf buffer
+
+	// The poll in progress.
+	busy      bool
+	delivered int32
+	bytes     int
+	err       error
+	stop      func() bool
 }
 
 // newBuffer opens a reader for m, which must be a ring buffer or a perf event array.
@@ -47,37 +55,45 @@ func newBuffer(m *ebpf.Map, name string) (*buffer, error) {
 	return nil, fmt.Errorf("map %s is a %v, not a ring buffer or perf event array", name, m.Type())
 }
 
-// poll waits up to timeout for a record, then hands deliver every record that
-// is ready, up to the buffer's size in bytes. It returns how many records it
-// delivered, or the first nonzero result of deliver (which stops the poll, as
-// libbpf's callbacks do). Cancelling ctx ends the wait.
-func (b *buffer) poll(ctx context.Context, timeout time.Duration, deliver func([]byte) int32) (int32, error) {
-	stop := context.AfterFunc(ctx, func() { b.flush() })
-	defer stop()
-	var n int32
-	for bytes := 0; bytes < b.limit; {
-		if n == 0 {
-			b.setDeadline(time.Now().Add(timeout))
-		} else {
-			// Past the first record: take what is ready, do not wait for more.
-			b.setDeadline(time.Now())
-		}
+// begin starts a poll that waits up to timeout for its first record.
+// Cancelling ctx ends the wait.
+func (b *buffer) begin(ctx context.Context, timeout time.Duration) {
+	b.busy, b.delivered, b.bytes, b.err = true, 0, 0, nil
+	b.setDeadline(time.Now().Add(timeout))
+	b.stop = context.AfterFunc(ctx, b.flush)
+}
+
+// next returns the poll's next record, or nil when the poll is over: nothing
+// came within the timeout, the records ready have been read, the poll has
+// delivered its limit, or reading failed (see end).
+func (b *buffer) next() []byte {
+	for b.err == nil && b.bytes < b.limit {
 		rec, err := b.read()
 		switch {
 		case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, ringbuf.ErrFlushed), errors.Is(err, perf.ErrFlushed):
-			return n, nil
+			return nil
 		case err != nil:
-			return n, err
+			b.err = err
+			return nil
 		case rec == nil:
 			continue // a perf record that only reports losses
 		}
-		if rc := deliver(rec); rc != 0 {
-			return rc, nil
+		if b.delivered == 0 {
+			// Past the first record: take what is ready, do not wait for more.
+			b.setDeadline(time.Now())
 		}
-		n++
-		bytes += len(rec)
+		b.delivered++
+		b.bytes += len(rec)
+		return rec
 	}
-	return n, nil
+	return nil
+}
+
+// end finishes the poll and returns the error that ended it, if any.
+func (b *buffer) end() error {
+	b.stop()
+	b.busy = false
+	return b.err
 }
 
 // read returns the next record, nil for a perf loss notice.

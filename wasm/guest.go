@@ -16,15 +16,19 @@ import (
 // by handle. Host calls arrive on the guest's goroutine one at a time, so the
 // state needs no lock.
 type guest struct {
-	cfg     *Config
-	log     io.Writer
-	objects map[uint64]*object
-	next    uint64 // the last handle given out; handles start at 1, 0 is failure
-	// call calls a guest table function: sample_func(ctx, data, size). It is
-	// nil when the guest exports no function table.
-	call api.Function
-	// noTable says why call is nil.
-	noTable error
+	cfg        *Config
+	log        io.Writer
+	objects    map[uint64]*object
+	lastHandle uint64 // the last handle given out; handles start at 1, 0 is failure
+	// mod is the guest module, whose memory records are copied to.
+	mod api.Module
+	// drainTable and drainExport are the trampolines' drain functions for
+	// sample_func and for the callback export; nil (and noTable, noExport
+	// say why) when the guest exports no function table or no callback.
+	drainTable, drainExport api.Function
+	noTable, noExport       error
+	// draining is the poll the trampoline is delivering, nil between polls.
+	draining *drain
 }
 
 func newGuest(cfg *Config) *guest {

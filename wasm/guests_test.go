@@ -13,10 +13,15 @@ import (
 	"nomia.dev/nomia/internal/bpftest"
 )
 
-// bpfObject is the tests' BPF object, compiled from testdata/events.bpf.c.
-func bpfObject(t testing.TB) []byte {
+// bpfObject is the tests' BPF object, compiled from testdata/events.bpf.c
+// with defines (e.g. "TAIL=8" for small events).
+func bpfObject(t testing.TB, defines ...string) []byte {
 	t.Helper()
-	return bpftest.Object(t, "testdata/events.bpf.c", bpftest.Options{})
+	var flags []string
+	for _, d := range defines {
+		flags = append(flags, "-D"+d)
+	}
+	return bpftest.Object(t, "testdata/events.bpf.c", bpftest.Options{Flags: flags})
 }
 
 // guestCache keeps built guests for the life of the test process.
@@ -25,6 +30,7 @@ var guestCache sync.Map // key → []byte
 // cGuest builds testdata/guest.c with clang for wasm32-wasi against Debian's
 // wasi-libc, with the BPF object embedded as a generated header, as wasm-bpf's
 // C examples are built (-Wl,--export-table so sample_func can be called).
+// The defines reach both the guest and the BPF object.
 func cGuest(t testing.TB, defines ...string) []byte {
 	t.Helper()
 	key := "c" + strings.Join(defines, " ")
@@ -39,7 +45,7 @@ func cGuest(t testing.TB, defines ...string) []byte {
 		t.Skip("wasi-libc is not installed (/usr/lib/wasm32-wasi): apt-get install wasi-libc libclang-rt-14-dev-wasm32 lld")
 	}
 	dir := t.TempDir()
-	writeObjHeader(t, filepath.Join(dir, "obj.h"), bpfObject(t))
+	writeObjHeader(t, filepath.Join(dir, "obj.h"), bpfObject(t, defines...))
 	src, err := filepath.Abs("testdata/guest.c")
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,12 @@ func (g *guest) instantiateHost(ctx context.Context, r wazero.Runtime) error {
 	w := r.NewHostModuleBuilder(g.cfg.wrapperModule())
 	w.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(g.pollWrapper),
 		[]api.ValueType{i64, i32, i32, i32, i32, i32}, []api.ValueType{i32}).Export(pollName)
-	_, err := w.Instantiate(ctx)
+	if _, err := w.Instantiate(ctx); err != nil {
+		return err
+	}
+	t := r.NewHostModuleBuilder(hostName)
+	t.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(g.next), nil, []api.ValueType{i32}).Export("next")
+	_, err := t.Instantiate(ctx)
 	return err
 }
 
@@ -64,9 +69,9 @@ func (g *guest) load(_ context.Context, m api.Module, s []uint64) {
 		g.logf(call, "%v", err)
 		return
 	}
-	g.next++
-	g.objects[g.next] = o
-	s[0] = g.next
+	g.lastHandle++
+	g.objects[g.lastHandle] = o
+	s[0] = g.lastHandle
 }
 
 // attach is wasm_attach_bpf_program(obj, name, attach_target or 0) → 0 or <0.
@@ -145,38 +150,42 @@ func (g *guest) close(_ context.Context, _ api.Module, s []uint64) {
 // timeout_ms): each record goes to the guest's table function sample_func.
 func (g *guest) poll(ctx context.Context, m api.Module, s []uint64) {
 	const call = "wasm_bpf_buffer_poll"
-	if g.call == nil {
+	if g.drainTable == nil {
 		g.logf(call, "%v", g.noTable)
 		s[0] = errno(unix.ENOSYS)
 		return
 	}
-	index := s[2]
-	s[0] = g.pollInto(ctx, m, call, s[0], s[1], s[3], s[4], s[5], s[6], func(args ...uint64) int32 {
-		return g.callback(ctx, g.call, "sample_func (table index "+strconv.FormatUint(index, 10)+")", append([]uint64{index}, args...)...)
-	})
+	what := "sample_func (table index " + strconv.FormatUint(uint64(api.DecodeU32(s[2])), 10) + ")"
+	s[0] = g.pollInto(ctx, m, call, g.drainTable, what, s[0], s[1], s[2], s[3], s[4], s[5], s[6])
 }
 
 // pollWrapper is callback-wrapper's wasm_bpf_buffer_poll(obj, fd, ctx, data,
 // max_size, timeout_ms): each record goes to the guest's callback export.
 func (g *guest) pollWrapper(ctx context.Context, m api.Module, s []uint64) {
 	const call = "callback-wrapper wasm_bpf_buffer_poll"
-	name := g.cfg.callbackExport()
-	fn := m.ExportedFunction(name)
-	if fn == nil {
-		g.logf(call, "the guest exports no function %q to receive records", name)
+	if g.drainExport == nil {
+		g.logf(call, "%v", g.noExport)
 		s[0] = errno(unix.EINVAL)
 		return
 	}
-	s[0] = g.pollInto(ctx, m, call, s[0], s[1], s[2], s[3], s[4], s[5], func(args ...uint64) int32 {
-		return g.callback(ctx, fn, "callback export "+name, args...)
-	})
+	what := "callback export " + g.cfg.callbackExport()
+	s[0] = g.pollInto(ctx, m, call, g.drainExport, what, s[0], s[1], 0, s[2], s[3], s[4], s[5])
 }
 
-// pollInto checks the arguments common to both polls, then delivers each
-// record: its first max_size bytes are copied to data and sample(ctx, data, n)
-// is called. The result is the number of records delivered, the first nonzero
-// result of sample, or -errno.
-func (g *guest) pollInto(ctx context.Context, m api.Module, call string, h, fd, cbCtx, data, maxSize, timeoutMS uint64, sample func(args ...uint64) int32) uint64 {
+// drain is the poll a trampoline is delivering: the records of b go to the
+// guest's buffer [data, data+max).
+type drain struct {
+	b         *buffer
+	data, max uint32
+}
+
+// pollInto checks the arguments common to both polls, then has the trampoline
+// drain deliver the records: the first max_size bytes of each are copied to
+// data and the callback is called with (ctx, data, size). The result is the
+// number of records delivered, the first nonzero result of the callback, or
+// -errno.
+func (g *guest) pollInto(ctx context.Context, m api.Module, call string, drainFn api.Function, what string,
+	h, fd, index, cbCtx, data, maxSize, timeoutMS uint64) uint64 {
 	o, err := g.object(h)
 	if err != nil {
 		g.logf(call, "%v", err)
@@ -204,18 +213,55 @@ func (g *guest) pollInto(ctx context.Context, m api.Module, call string, h, fd, 
 		}
 		o.buffers[mp] = b
 	}
-	timeout := time.Duration(max(0, api.DecodeI32(timeoutMS))) * time.Millisecond
-	n, err := b.poll(ctx, timeout, func(rec []byte) int32 {
-		rec = rec[:min(len(rec), int(size))]
-		// The callback may have grown memory: write through a fresh view.
-		if !m.Memory().Write(api.DecodeU32(data), rec) {
-			panic(&abort{fmt.Errorf("data buffer %#x left the guest's memory during a poll", api.DecodeU32(data))})
-		}
-		return sample(cbCtx, data, uint64(len(rec)))
-	})
-	if err != nil {
+	if b.busy {
+		g.logf(call, "map %s is already being polled (a callback polled it again)", name)
+		return errno(unix.EBUSY)
+	}
+	rc, err := g.drainInto(ctx, drainFn, what, b, &drain{b: b, data: api.DecodeU32(data), max: uint32(size)},
+		time.Duration(max(0, api.DecodeI32(timeoutMS)))*time.Millisecond, index, cbCtx, data)
+	switch {
+	case err != nil:
 		g.logf(call, "read %s: %v", name, err)
 		return errno(unix.EIO)
+	case rc != 0:
+		return api.EncodeI32(rc)
 	}
-	return api.EncodeI32(n)
+	return api.EncodeI32(b.delivered)
+}
+
+// drainInto runs one poll of b through the trampoline. A callback may poll
+// another map, so the drain in progress is saved and restored.
+func (g *guest) drainInto(ctx context.Context, drainFn api.Function, what string, b *buffer, d *drain,
+	timeout time.Duration, args ...uint64) (rc int32, err error) {
+	prev := g.draining
+	g.draining = d
+	b.begin(ctx, timeout)
+	defer func() {
+		g.draining = prev
+		if end := b.end(); err == nil {
+			err = end
+		}
+	}()
+	return g.callback(ctx, drainFn, what, args...), nil
+}
+
+// next is the trampolines' import: it copies the next record of the drain in
+// progress to the guest's buffer and returns its size, or -1 when the poll is
+// over. Records longer than the buffer are cut to its size.
+func (g *guest) next(_ context.Context, _ api.Module, s []uint64) {
+	d := g.draining
+	if d == nil {
+		s[0] = api.EncodeI32(-1)
+		return
+	}
+	rec := d.b.next()
+	if rec == nil {
+		s[0] = api.EncodeI32(-1)
+		return
+	}
+	rec = rec[:min(len(rec), int(d.max))]
+	if !g.mod.Memory().Write(d.data, rec) {
+		panic(&abort{fmt.Errorf("data buffer %#x left the guest's memory during a poll", d.data)})
+	}
+	s[0] = uint64(len(rec))
 }

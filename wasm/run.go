@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"github.com/tetratelabs/wazero/sys"
 )
@@ -55,7 +56,7 @@ func Run(ctx context.Context, module []byte, cfg Config) (exitCode int, err erro
 	if err != nil {
 		return 1, fmt.Errorf("wasm: instantiate module: %s", firstLine(err))
 	}
-	g.linkTable(ctx, r)
+	g.linkTrampolines(ctx, r, mod)
 	_, err = mod.ExportedFunction("_start").Call(ctx)
 	return exitStatus(ctx, err)
 }
@@ -83,16 +84,29 @@ func moduleConfig(cfg *Config) wazero.ModuleConfig {
 	return mc
 }
 
-// linkTable instantiates the trampoline against the guest's exported function
-// table, which wasm_bpf_buffer_poll needs to call sample_func. A guest without
-// one can still use everything else, including the callback-wrapper poll.
-func (g *guest) linkTable(ctx context.Context, r wazero.Runtime) {
-	t, err := r.InstantiateWithConfig(ctx, trampolineWasm, wazero.NewModuleConfig().WithName("wasm_bpf_trampoline"))
+// linkTrampolines instantiates the trampolines that deliver records to the
+// guest: through its exported function table (wasm_bpf_buffer_poll) and
+// through its callback export (the callback-wrapper variant). A guest that
+// has neither can still use everything else.
+func (g *guest) linkTrampolines(ctx context.Context, r wazero.Runtime, mod api.Module) {
+	g.mod = mod
+	t, err := r.InstantiateWithConfig(ctx, tableTrampoline(), wazero.NewModuleConfig().WithName("nomia_table_trampoline"))
 	if err != nil {
 		g.noTable = fmt.Errorf("the guest exports no function table %q to call sample_func through: link it with -Wl,--export-table, or use the %s poll", tableExport, g.cfg.wrapperModule())
+	} else {
+		g.drainTable = t.ExportedFunction("drain")
+	}
+	name := g.cfg.callbackExport()
+	if mod.ExportedFunction(name) == nil {
+		g.noExport = fmt.Errorf("the guest exports no function %q to receive records", name)
 		return
 	}
-	g.call = t.ExportedFunction("call")
+	e, err := r.InstantiateWithConfig(ctx, exportTrampoline(name), wazero.NewModuleConfig().WithName("nomia_export_trampoline"))
+	if err != nil {
+		g.noExport = fmt.Errorf("the guest's export %q is not a func(ctx, data, size i32) i32", name)
+		return
+	}
+	g.drainExport = e.ExportedFunction("drain")
 }
 
 // exitStatus turns the result of _start into Run's result.

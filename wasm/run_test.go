@@ -104,7 +104,7 @@ func TestNotAGuest(t *testing.T) {
 		want   string
 	}{
 		"garbage":   {[]byte("not wasm"), "wasm: compile module: "},
-		"no _start": {trampolineWasm, "wasm: the module exports no _start"},
+		"no _start": {tableTrampoline(), "wasm: the module exports no _start"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Run(context.Background(), tc.module, Config{})

@@ -5,7 +5,9 @@
 #include <bpf/bpf_helpers.h>
 
 #define MAGIC 0x4e4f4d49 /* "NOMI" */
-#define TAIL 8192        /* larger than wasm-bpf's 4 KiB event buffer */
+#ifndef TAIL
+#define TAIL 8192 /* larger than wasm-bpf's 4 KiB event buffer */
+#endif
 
 struct event {
 	__u32 pid;

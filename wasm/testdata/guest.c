@@ -8,11 +8,15 @@
 //	guest trap PID      attach, then trap inside the record callback
 //	guest loop          attach, then loop forever
 //	guest oom           attach, then grow memory until it fails, then trap
+//	guest calls N       time N map lookups through the host (prints ns)
+//	guest names N       time N wasm_bpf_map_fd_by_name calls (prints ns)
+//	guest drain PID     attach, then receive batches of records (see drain)
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "obj.h" /* generated: bpf_obj, bpf_obj_len */
 
@@ -27,7 +31,9 @@ __attribute__((import_module("callback-wrapper"), import_name("wasm_bpf_buffer_p
 int wasm_bpf_buffer_poll_wrapper(uint64_t obj, int fd, uint32_t ctx, char *data, int max_size, int timeout_ms);
 
 enum { LOOKUP = 1, UPDATE = 2, DELETE = 3, NEXT_KEY = 4 };
+#ifndef TAIL
 #define TAIL 8192
+#endif
 struct event {
 	uint32_t pid, seq;
 	char comm[16];
@@ -42,7 +48,7 @@ struct totals {
 	int events, bad, small;
 	uint32_t seqsum, smallsum;
 	char comm[16];
-	int mode; /* 0 events, 1 small, 2 trap */
+	int mode; /* 0 events, 1 small, 2 trap, 3 count */
 };
 
 static char data[16384];
@@ -52,6 +58,10 @@ static int on_record(void *ctx, void *rec, size_t size)
 	struct totals *t = ctx;
 	if (t->mode == 2)
 		__builtin_trap();
+	if (t->mode == 3) {
+		t->events++;
+		return 0;
+	}
 	if (t->mode == 1) {
 		struct small *s = rec;
 		if (size < sizeof(*s) || s->pid != t->pid) /* perf pads records to 8 bytes after its 4-byte size */
@@ -183,6 +193,52 @@ static int fds(void)
 	return 0; /* a is left open: the host must close it */
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/* bench times n host calls of one kind: map lookups or map-name lookups. */
+static int bench(int lookups, int n)
+{
+	uint64_t obj = wasm_load_bpf_object(bpf_obj, bpf_obj_len);
+	int fd = wasm_bpf_map_fd_by_name(obj, "filter");
+	uint32_t key = 0, value;
+	long long start = now_ns();
+	for (int i = 0; i < n; i++)
+		if (lookups ? wasm_bpf_map_operate(fd, LOOKUP, &key, &value, NULL, 0) : wasm_bpf_map_fd_by_name(obj, "filter") < 0)
+			return 20;
+	printf("ns %lld\n", now_ns() - start);
+	return 0;
+}
+
+/* drain reads counts K from stdin; for each it polls until K more records
+ * arrived and prints "ok". At EOF it prints the records and the time spent
+ * polling. */
+static int drain(uint32_t pid)
+{
+	uint64_t obj = load_attached(pid);
+	int rb = wasm_bpf_map_fd_by_name(obj, "events");
+	struct totals t = {.pid = pid, .mode = 3};
+	printf("attached\n");
+	fflush(stdout);
+	long long ns = 0;
+	int k;
+	while (scanf("%d", &k) == 1) {
+		long long start = now_ns();
+		for (int want = t.events + k; t.events < want;)
+			if (poll(obj, rb, &t, 1000) < 0)
+				return 21;
+		ns += now_ns() - start;
+		printf("ok\n");
+		fflush(stdout);
+	}
+	printf("got %d ns %lld\n", t.events, ns);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -208,6 +264,10 @@ int main(int argc, char **argv)
 		for (volatile int i = 0;; i++)
 			;
 	}
+	if (!strcmp(mode, "calls") || !strcmp(mode, "names"))
+		return bench(!strcmp(mode, "calls"), atoi(argv[2]));
+	if (!strcmp(mode, "drain"))
+		return drain(pid);
 	if (!strcmp(mode, "oom")) {
 		load_attached(pid);
 		long pages = 0;

@@ -1,0 +1,104 @@
+package wasm
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+)
+
+// BenchmarkHostCall measures one host call from a C guest: a map lookup (host
+// call, bounds checks and the bpf syscall) and a map-name lookup (host call
+// and a string read, no syscall). The guest times its own loop.
+func BenchmarkHostCall(b *testing.B) {
+	for _, mode := range []string{"calls", "names"} {
+		b.Run(map[string]string{"calls": "map_lookup", "names": "map_fd_by_name"}[mode], func(b *testing.B) {
+			module := cGuest(b)
+			b.ResetTimer()
+			var out strings.Builder
+			code, err := Run(context.Background(), module, Config{Args: []string{"guest", mode, fmt.Sprint(b.N)}, Stdout: &out})
+			if err != nil || code != 0 {
+				b.Fatalf("Run = %d, %v\n%s", code, err, out.String())
+			}
+			var ns int64
+			if _, err := fmt.Sscanf(out.String(), "ns %d", &ns); err != nil {
+				b.Fatalf("guest printed %q", out.String())
+			}
+			b.ReportMetric(float64(ns)/float64(b.N), "ns/call")
+		})
+	}
+}
+
+// BenchmarkRecordsIntoGuest measures delivery from a ring buffer into a C
+// guest's callback, apart from the producer: the host fills the ring with up
+// to 16384 32-byte records, then the guest drains them and times its polls.
+// It reports the records per second the guest received.
+func BenchmarkRecordsIntoGuest(b *testing.B) {
+	module := cGuest(b, "TAIL=8")
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	// Read the guest's output as it comes: a write to a pipe nobody reads
+	// blocks, even an empty one.
+	lines := make(chan string, 4)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	done := make(chan error, 1)
+	b.ResetTimer()
+	go func() {
+		code, err := Run(context.Background(), module, Config{Args: []string{"guest", "drain", fmt.Sprint(os.Getpid())}, Stdin: inR, Stdout: outW})
+		if err == nil && code != 0 {
+			err = fmt.Errorf("exit code %d", code)
+		}
+		outW.CloseWithError(err)
+		done <- err
+	}()
+	expect := func(want string) {
+		if line := <-lines; line != want {
+			b.Fatalf("guest printed %q, want %q", line, want)
+		}
+	}
+	expect("attached")
+	for left := b.N; left > 0; left -= 16384 {
+		k := min(left, 16384)
+		trigger(k)
+		fmt.Fprintln(inW, k)
+		expect("ok")
+	}
+	inW.Close()
+	var got int
+	var ns int64
+	line := <-lines
+	if _, err := fmt.Sscanf(line, "got %d ns %d", &got, &ns); err != nil || got != b.N {
+		b.Fatalf("guest printed %q, want %d records", line, b.N)
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(got)/(float64(ns)/1e9), "records/s")
+}
+
+// BenchmarkMapLookupNative is the same array lookup as
+// BenchmarkHostCall/map_lookup made from Go with cilium/ebpf: the cost of the
+// bpf syscall itself, for comparison.
+func BenchmarkMapLookupNative(b *testing.B) {
+	o, err := loadObject(bpfObject(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer o.close()
+	var value uint32
+	b.ResetTimer()
+	for b.Loop() {
+		if err := o.coll.Maps["filter"].Lookup(uint32(0), &value); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
