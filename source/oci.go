@@ -9,7 +9,8 @@ import (
 )
 
 // pullOCI pulls ref into the cache as opts.Pull allows and reads its layer
-// from there, verified again on the way out.
+// from there, verified again on the way out. With opts.Verify the layer is
+// read only once the manifest's signature verified.
 func pullOCI(ctx context.Context, ref string, opts Options) (*Resolved, error) {
 	store, err := cache.Open(opts.CacheDir)
 	if err != nil {
@@ -22,6 +23,13 @@ func pullOCI(ctx context.Context, ref string, opts Options) (*Resolved, error) {
 	a, err := client.Pull(ctx, ref, store, opts.Pull)
 	if err != nil {
 		return nil, err
+	}
+	// The layer read below is the one a.Manifest lists, and the cache checks
+	// it against its digest: verifying a.Manifest.Digest covers what runs.
+	if opts.Verify != nil {
+		if err := client.Verify(ctx, a, store, opts.Pull, opts.Verify); err != nil {
+			return nil, err
+		}
 	}
 	data, err := store.Bytes(ctx, a.Layer)
 	if err != nil {

@@ -18,6 +18,7 @@ package source
 
 import (
 	"context"
+	"crypto"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -68,6 +69,12 @@ type Options struct {
 	URLTimeout time.Duration
 	// MaxSize bounds a URL download; 0 means DefaultMaxSize.
 	MaxSize int64
+	// Verify, when set, is the public key an OCI artifact must be signed
+	// with (cosign's format, see package sign): its manifest digest is
+	// verified before its content is read, from the registry or, as Pull
+	// allows, from signatures cached by an earlier verification. Sources
+	// that are not OCI references are refused, since nothing signs them.
+	Verify crypto.PublicKey
 }
 
 // Defaults for URL sources.
@@ -124,6 +131,9 @@ func Classify(arg string) Kind {
 // Resolve reads, builds or fetches what arg names.
 func Resolve(ctx context.Context, arg string, opts Options) (*Resolved, error) {
 	kind := Classify(arg)
+	if opts.Verify != nil && kind != OCI {
+		return nil, fmt.Errorf("source %s: taken as a %s, which carries no signature to verify: signatures apply to OCI references HOST/NAME[:TAG|@sha256:…] (push it with nomia push --sign KEY)", arg, kind)
+	}
 	switch kind {
 	case Stdin:
 		data, err := io.ReadAll(os.Stdin)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto"
 	"io"
 	"os"
 
@@ -9,6 +10,7 @@ import (
 
 	"nomia.dev/nomia/compile"
 	"nomia.dev/nomia/registry"
+	"nomia.dev/nomia/sign"
 	"nomia.dev/nomia/source"
 )
 
@@ -19,12 +21,19 @@ type distFlags struct {
 	cacheDir string
 	insecure bool
 	quiet    bool
+	verify   publicKeyFlag
 }
 
 func (d *distFlags) register(fs *pflag.FlagSet) {
 	d.registerTransport(fs)
 	d.registerCache(fs)
 	fs.Var(&d.pull, "pull", "when to fetch URL and OCI sources: always, missing (only what the cache lacks) or never (offline, cache only)")
+	d.registerVerify(fs)
+}
+
+// registerVerify adds --verify, for the commands that fetch OCI artifacts.
+func (d *distFlags) registerVerify(fs *pflag.FlagSet) {
+	fs.Var(&d.verify, "verify", "cosign public key (e.g. cosign.pub): refuse an OCI artifact unless its manifest digest is signed with it; offline (--pull never) it checks the signature cached by an earlier verified pull")
 }
 
 // registerCache adds --cache-dir, for every command that uses the cache.
@@ -46,6 +55,7 @@ func (d *distFlags) options(build compile.Options, stderr io.Writer) source.Opti
 		CacheDir: d.cacheDir,
 		Insecure: d.insecure,
 		Progress: d.progress(stderr),
+		Verify:   d.verify.key,
 	}
 }
 
@@ -70,3 +80,24 @@ func isTerminal(w io.Writer) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
 }
+
+// publicKeyFlag is a public key file given on the command line, read as the
+// flag is parsed, so that a missing or malformed key fails before anything
+// is fetched.
+type publicKeyFlag struct {
+	path string
+	key  crypto.PublicKey
+}
+
+func (f *publicKeyFlag) Set(path string) error {
+	key, err := sign.ReadPublicKeyFile(path)
+	if err != nil {
+		return err
+	}
+	f.path, f.key = path, key
+	return nil
+}
+
+func (f *publicKeyFlag) String() string { return f.path }
+
+func (f *publicKeyFlag) Type() string { return "pubkey" }

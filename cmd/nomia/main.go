@@ -45,6 +45,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newImagesCmd())
 	root.AddCommand(newServeCmd())
 	root.AddCommand(newRemoteCmd())
+	root.AddCommand(newKeyCmd())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %v (see: nomia %s --help)", cmd.Name(), err, cmd.Name())
 	})

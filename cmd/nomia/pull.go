@@ -47,6 +47,7 @@ reference of what it fetched.`,
 	}
 	df.registerTransport(cmd.Flags())
 	df.registerCache(cmd.Flags())
+	df.registerVerify(cmd.Flags())
 	cmd.Flags().StringVarP(&out, "output", "o", "", "also write the package to this file (- for standard output)")
 	return cmd
 }

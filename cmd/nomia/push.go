@@ -13,25 +13,43 @@ import (
 
 func newPushCmd() *cobra.Command {
 	var df distFlags
+	var keyPath string
 	cmd := &cobra.Command{
-		Use:   "push REF PACKAGE",
+		Use:   "push [--sign KEY] REF PACKAGE",
 		Short: "Store a package or WASM module in an OCI registry",
 		Long: `Push a package.json (or a WASM module, told apart by its content) to an OCI
 registry as a nomia artifact: one manifest whose annotations name the tool, its
 description, program types and map types, and one layer with the file exactly as
 given. REF is HOST[:PORT]/NAME:TAG; PACKAGE is a file or - for standard input.
 It prints the pushed artifact's pinned reference (NAME@sha256:…), which is what
-to run, pull or sign when the tag may move.`,
+to run, pull or sign when the tag may move.
+
+With --sign KEY it then signs that manifest digest with a cosign private key
+(nomia key generate, or cosign generate-key-pair), stored as cosign stores it
+(tag sha256-HEX.sig), so that nomia run --verify and cosign verify accept it.
+The key's password comes from $COSIGN_PASSWORD, else from the terminal.`,
 		Args: exactArgs("REF", "PACKAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, path := args[0], args[1]
+			// The key is opened first: a wrong password must not leave an
+			// unsigned artifact behind.
+			key, err := readSigningKey(cmd, keyPath)
+			if err != nil {
+				return err
+			}
 			data, err := readInput(cmd, path)
 			if err != nil {
 				return err
 			}
-			desc, err := df.client(cmd.ErrOrStderr()).Push(cmd.Context(), ref, data)
+			client := df.client(cmd.ErrOrStderr())
+			desc, err := client.Push(cmd.Context(), ref, data)
 			if err != nil {
 				return err
+			}
+			if key != nil {
+				if err := client.Sign(cmd.Context(), ref, desc, key); err != nil {
+					return err
+				}
 			}
 			pinned, _ := registry.ParseReference(ref) // Push parsed it already
 			pinned.Reference = desc.Digest.String()
@@ -40,6 +58,7 @@ to run, pull or sign when the tag may move.`,
 		},
 	}
 	df.registerTransport(cmd.Flags())
+	cmd.Flags().StringVar(&keyPath, "sign", "", "cosign private key (e.g. cosign.key) to sign the pushed manifest digest with")
 	return cmd
 }
 

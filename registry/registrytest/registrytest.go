@@ -133,3 +133,19 @@ func (s *Server) BlobPath(digest string) string {
 	hex := strings.TrimPrefix(digest, "sha256:")
 	return filepath.Join(s.Storage, "docker", "registry", "v2", "blobs", "sha256", hex[:2], hex, "data")
 }
+
+// CorruptBlob flips one byte of a stored blob behind the registry's back, as
+// a damaged disk or a compromised storage backend would: the registry then
+// serves content that does not match its digest.
+func (s *Server) CorruptBlob(t testing.TB, digest string) {
+	t.Helper()
+	path := s.BlobPath(digest)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("corrupting blob %s: %v", digest, err)
+	}
+	data[len(data)/2] ^= 0x01
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

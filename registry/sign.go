@@ -1,0 +1,161 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"fmt"
+	"io"
+
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2"
+	"oras.land/oras-go/v2/content"
+	"oras.land/oras-go/v2/errdef"
+	"oras.land/oras-go/v2/registry/remote"
+
+	"nomia.dev/nomia/cache"
+	"nomia.dev/nomia/sign"
+)
+
+// Repository connects to the repository ref names with the client's
+// credentials and plain-HTTP rules, for tools that work on a repository
+// directly (signing does).
+func (c *Client) Repository(ref string) (*remote.Repository, error) {
+	r, err := ParseReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	return c.repository(r)
+}
+
+// Sign stores a cosign signature by key of the manifest described by
+// manifest (as Push returned it) in the repository ref names.
+func (c *Client) Sign(ctx context.Context, ref string, manifest ocispec.Descriptor, key crypto.Signer) error {
+	repo, err := c.Repository(ref)
+	if err != nil {
+		return fmt.Errorf("signing %s: %v", ref, err)
+	}
+	if err := sign.Sign(ctx, repo, ref, manifest, key); err != nil {
+		return fmt.Errorf("%s", oneLine(err.Error()))
+	}
+	return nil
+}
+
+// Verify checks that the pulled artifact a carries a cosign signature by pub
+// naming exactly its manifest digest, before anything runs it. Signatures are
+// looked for as policy says, like the artifact itself:
+//
+//   - PullAlways asks the registry;
+//   - PullMissing first tries the signature cached by an earlier
+//     verification, and asks the registry when there is none or it does not
+//     verify with pub (the registry may hold a newer signature by this key);
+//   - PullNever verifies from the cache alone.
+//
+// Only the fetching is cached: the cryptographic check runs every time, over
+// blobs the cache verifies against their digests as they are read. A
+// signature that verified at the registry is cached (its manifest and
+// payloads, tagged HOST/NAME:sha256-HEX.sig as cosign names it) for later
+// offline runs. The error is one line and wraps sign's ErrNotSigned,
+// ErrBadSignature, ErrTampered or ErrMalformed when the signature is at fault.
+func (c *Client) Verify(ctx context.Context, a *Artifact, store *cache.Store, policy PullPolicy, pub crypto.PublicKey) error {
+	r, err := ParseReference(a.Pinned)
+	if err != nil {
+		return fmt.Errorf("verifying %s: %v", a.Pinned, err)
+	}
+	local := &cachedRepository{store: store, repo: r.Registry + "/" + r.Repository}
+	sigRef := local.ref(sign.SignatureTag(a.Manifest.Digest))
+	if policy != PullAlways {
+		_, cerr := store.Resolve(ctx, sigRef)
+		if cerr == nil {
+			err := sign.Verify(ctx, local, a.Pinned, a.Manifest, pub)
+			if err == nil || policy == PullNever {
+				return err
+			}
+		} else if policy == PullNever {
+			return fmt.Errorf("verifying %s: no signature in the cache (%s), and --pull never keeps the registry out (verify it online first: nomia pull --verify KEY %s)", a.Pinned, store.Dir(), a.Ref)
+		}
+	}
+	repo, err := c.repository(r)
+	if err != nil {
+		return err
+	}
+	rec := &recordingTarget{ReadOnlyTarget: repo}
+	if err := sign.Verify(ctx, rec, a.Pinned, a.Manifest, pub); err != nil {
+		return fmt.Errorf("%s", oneLine(err.Error()))
+	}
+	if err := rec.storeInto(ctx, store, sigRef); err != nil {
+		return fmt.Errorf("verifying %s: the signature verified, but caching it failed: %v", a.Pinned, err)
+	}
+	return nil
+}
+
+// cachedRepository is one repository's view of the cache, as sign reads a
+// registry: tags are resolved as HOST/NAME:TAG entries of the store.
+type cachedRepository struct {
+	store *cache.Store
+	repo  string
+}
+
+func (c *cachedRepository) ref(tag string) string { return c.repo + ":" + tag }
+
+func (c *cachedRepository) Resolve(ctx context.Context, tag string) (ocispec.Descriptor, error) {
+	return c.store.Resolve(ctx, c.ref(tag))
+}
+
+func (c *cachedRepository) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.ReadCloser, error) {
+	return c.store.Fetch(ctx, desc)
+}
+
+func (c *cachedRepository) Exists(ctx context.Context, desc ocispec.Descriptor) (bool, error) {
+	return c.store.Exists(ctx, desc)
+}
+
+// recordingTarget reads a registry for sign.Verify and keeps what it read,
+// so that the exact blobs that verified are the ones cached, without a
+// second download that could return something else.
+type recordingTarget struct {
+	oras.ReadOnlyTarget
+	resolved ocispec.Descriptor
+	blobs    []recordedBlob
+}
+
+type recordedBlob struct {
+	desc ocispec.Descriptor
+	data []byte
+}
+
+func (t *recordingTarget) Resolve(ctx context.Context, ref string) (ocispec.Descriptor, error) {
+	desc, err := t.ReadOnlyTarget.Resolve(ctx, ref)
+	if err == nil {
+		t.resolved = desc
+	}
+	return desc, err
+}
+
+// Fetch reads the whole blob, checked against desc; sign bounds desc.Size
+// before it fetches, so this holds at most one manifest or payload.
+func (t *recordingTarget) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.ReadCloser, error) {
+	data, err := content.FetchAll(ctx, t.ReadOnlyTarget, desc)
+	if err != nil {
+		return nil, err
+	}
+	t.blobs = append(t.blobs, recordedBlob{desc, data})
+	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
+// storeInto puts the recorded blobs in store and tags the signature
+// manifest as ref.
+func (t *recordingTarget) storeInto(ctx context.Context, store *cache.Store, ref string) error {
+	for _, b := range t.blobs {
+		if ok, err := store.Exists(ctx, b.desc); err == nil && ok {
+			continue
+		}
+		if err := store.Push(ctx, b.desc, bytes.NewReader(b.data)); err != nil {
+			return err
+		}
+	}
+	if t.resolved.Digest == "" {
+		return fmt.Errorf("no signature manifest was read: %w", errdef.ErrNotFound)
+	}
+	return store.Tag(ctx, t.resolved, ref)
+}
