@@ -1,0 +1,81 @@
+package dashboard_test
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"nomia.dev/nomia/dashboard"
+)
+
+// page opens the dashboard, served alone, in a browser: enough to run its
+// scripts' functions (API calls fail with the handler's 404s).
+func page(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(dashboard.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestHistogramTextInBrowser checks that the page draws a log2 histogram of
+// mapview's JSON exactly as libbpf-tools' print_log2_hist (and `nomia run`)
+// does, and a linear one as print_linear_hist does.
+func TestHistogramTextInBrowser(t *testing.T) {
+	ctx := browser(t)
+	do(t, ctx, "opening the page", chromedp.Navigate(page(t).URL), chromedp.WaitReady(chromedp.ID("error")))
+	log2 := eval[string](t, ctx, `nomiaHist.text({unit: "usecs", buckets: [
+		{low: 0, high: 1, count: 0}, {low: 2, high: 3, count: 3}, {low: 4, high: 7, count: 12},
+		{low: 8, high: 15, count: 1}]})`)
+	want := "" +
+		"     usecs               : count    distribution\n" +
+		"         0 -> 1          : 0        |                                        |\n" +
+		"         2 -> 3          : 3        |**********                              |\n" +
+		"         4 -> 7          : 12       |****************************************|\n" +
+		"         8 -> 15         : 1        |***                                     |\n"
+	if log2 != want {
+		t.Errorf("log2 histogram:\n%s\nwant:\n%s", log2, want)
+	}
+	linear := eval[string](t, ctx, `nomiaHist.text({unit: "slot", buckets: [{value: 2, count: 4}, {value: 5, count: 2}]})`)
+	want = "" +
+		"     slot          : count     distribution\n" +
+		"        2          : 4        |****************************************|\n" +
+		"        5          : 2        |********************                    |\n"
+	if linear != want {
+		t.Errorf("linear histogram:\n%s\nwant:\n%s", linear, want)
+	}
+	if empty := eval[string](t, ctx, `nomiaHist.text({unit: "usecs", buckets: []})`); empty != "" {
+		t.Errorf("empty histogram drawn as %q, want nothing", empty)
+	}
+	// Past 2^53 JSON numbers round; the bounds come from the slot instead.
+	if top := eval[string](t, ctx, `nomiaHist.log2Bounds(63).join(" -> ")`); top != "9223372036854775808 -> 18446744073709551615" {
+		t.Errorf("slot 63 bounds %s, want 2^63 -> 2^64-1", top)
+	}
+	if head := eval[string](t, ctx, `nomiaHist.header({map: "m", pid: 42, comm: "sshd", hist: {}})`); head != "pid = 42 comm = sshd" {
+		t.Errorf("histogram header %q, want %q", head, "pid = 42 comm = sshd")
+	}
+}
+
+// TestSSEParserInBrowser feeds the page's event-stream parser a stream cut
+// at awkward places (mid-field, mid-line, CRLF endings) and checks each
+// event's type, data and id, and that comments are skipped.
+func TestSSEParserInBrowser(t *testing.T) {
+	ctx := browser(t)
+	do(t, ctx, "opening the page", chromedp.Navigate(page(t).URL), chromedp.WaitReady(chromedp.ID("error")))
+	got := eval[[]string](t, ctx, `(() => {
+		const out = [];
+		const p = new nomiaSSE.Parser((type, data, id) => out.push(type + "|" + data + "|" + id));
+		for (const chunk of [": keep-alive\n\nid: 7\nevent: ev", "ent\ndata: {\"a\":1}\n", "\n",
+			"event: gap\r\ndata:{\"missed\":2}\r\n\r\n", "data: x\ndata: y\n\nevent: end\n", "data: {}\n\n"]) p.feed(chunk);
+		return out;
+	})()`)
+	want := []string{`event|{"a":1}|7`, `gap|{"missed":2}|null`, "message|x\ny|null", "end|{}|null"}
+	if len(got) != len(want) {
+		t.Fatalf("parsed %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("event %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+}
