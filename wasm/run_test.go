@@ -114,3 +114,16 @@ func TestNotAGuest(t *testing.T) {
 		})
 	}
 }
+
+// TestCompilationCacheDir checks that a run with CacheDir leaves compiled
+// code there for the next run.
+func TestCompilationCacheDir(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), cGuest(t), Config{Args: []string{"guest", "x"}, CacheDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Errorf("cache directory %s after a run: %v, %v; want compiled modules", dir, entries, err)
+	}
+}
