@@ -36,7 +36,7 @@ func (c *Client) Sign(ctx context.Context, ref string, manifest ocispec.Descript
 		return fmt.Errorf("signing %s: %v", ref, err)
 	}
 	if err := sign.Sign(ctx, repo, ref, manifest, key); err != nil {
-		return fmt.Errorf("%s", oneLine(err.Error()))
+		return singleLine{err}
 	}
 	return nil
 }
@@ -81,13 +81,20 @@ func (c *Client) Verify(ctx context.Context, a *Artifact, store *cache.Store, po
 	}
 	rec := &recordingTarget{ReadOnlyTarget: repo}
 	if err := sign.Verify(ctx, rec, a.Pinned, a.Manifest, pub); err != nil {
-		return fmt.Errorf("%s", oneLine(err.Error()))
+		return singleLine{err}
 	}
 	if err := rec.storeInto(ctx, store, sigRef); err != nil {
 		return fmt.Errorf("verifying %s: the signature verified, but caching it failed: %v", a.Pinned, err)
 	}
 	return nil
 }
+
+// singleLine is err on one line, still matching errors.Is for sign's
+// errors (a registry's error body may span lines).
+type singleLine struct{ err error }
+
+func (e singleLine) Error() string { return oneLine(e.err.Error()) }
+func (e singleLine) Unwrap() error { return e.err }
 
 // cachedRepository is one repository's view of the cache, as sign reads a
 // registry: tags are resolved as HOST/NAME:TAG entries of the store.

@@ -1,0 +1,61 @@
+package source
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"oras.land/oras-go/v2/registry/remote/credentials"
+
+	"nomia.dev/nomia/registry"
+	"nomia.dev/nomia/registry/registrytest"
+	"nomia.dev/nomia/sign"
+)
+
+// TestResolveVerify resolves a signed and an unsigned artifact with a
+// verification key: the signed one resolves to its package, the unsigned
+// one to an error and no package; a file is refused before it is read.
+func TestResolveVerify(t *testing.T) {
+	ctx := context.Background()
+	srv := registrytest.Start(t, registrytest.Options{})
+	creds, err := credentials.NewStore(filepath.Join(t.TempDir(), "config.json"), credentials.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &registry.Client{Credentials: creds}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := readTestPackage(t)
+	signedRef, unsignedRef := srv.Host+"/tools/getppid:signed", srv.Host+"/tools/getppid:unsigned"
+	desc, err := client.Push(ctx, signedRef, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Sign(ctx, signedRef, desc, key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Push(ctx, unsignedRef, []byte("\x00asm\x01\x00\x00\x00")); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{CacheDir: t.TempDir(), Registry: client, Verify: key.Public()}
+
+	res, err := Resolve(ctx, signedRef, opts)
+	if err != nil || res.Package == nil || res.Digest != sha(data) {
+		t.Fatalf("signed artifact: %+v, %v", res, err)
+	}
+	res, err = Resolve(ctx, unsignedRef, opts)
+	if !errors.Is(err, sign.ErrNotSigned) || res != nil {
+		t.Errorf("unsigned artifact: %+v, %v, want ErrNotSigned", res, err)
+	}
+	_, err = Resolve(ctx, "testdata/getppid.json", opts)
+	if err == nil || !strings.Contains(err.Error(), "signatures apply to OCI references") {
+		t.Errorf("file with a verification key: %v", err)
+	}
+}
