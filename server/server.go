@@ -69,6 +69,9 @@ type Server struct {
 	programs map[string]*program
 	reserved map[string]bool // names whose start is under way
 	closed   bool
+	// busy counts starts and stops under way; Close waits for them, so that
+	// nothing they load stays attached after it returns.
+	busy sync.WaitGroup
 }
 
 // New checks cfg, loads or creates the token and restarts every program
@@ -176,6 +179,9 @@ func isLoopback(addr net.Addr) bool {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
+	s.mu.Unlock()
+	s.busy.Wait()
+	s.mu.Lock()
 	progs := s.programs
 	s.programs = map[string]*program{}
 	s.mu.Unlock()
@@ -292,6 +298,7 @@ func (s *Server) reserve(name string) error {
 		return errorf(http.StatusTooManyRequests, "start %s: %d programs are running, the server's limit: stop one first", name, s.cfg.MaxPrograms)
 	}
 	s.reserved[name] = true
+	s.busy.Add(1)
 	return nil
 }
 
@@ -299,6 +306,7 @@ func (s *Server) release(name string) {
 	s.mu.Lock()
 	delete(s.reserved, name)
 	s.mu.Unlock()
+	s.busy.Done()
 }
 
 // add publishes a started program, unless the server closed meanwhile.
@@ -337,12 +345,21 @@ func (s *Server) list() []*program {
 // stop detaches a program and forgets it, here and in the state directory.
 func (s *Server) stop(name string) error {
 	s.mu.Lock()
+	if s.closed {
+		// Close stops everything itself, and keeps the record.
+		s.mu.Unlock()
+		return errorf(http.StatusServiceUnavailable, "stop %s: the server is shutting down", name)
+	}
 	p := s.programs[name]
 	delete(s.programs, name)
+	if p != nil {
+		s.busy.Add(1) // before Close's Wait: closed is false under the lock
+	}
 	s.mu.Unlock()
 	if p == nil {
 		return errorf(http.StatusNotFound, "stop %s: no such program (list them: GET /v1/programs)", name)
 	}
+	defer s.busy.Done()
 	err := p.stop()
 	if rerr := s.state.remove(name); rerr != nil {
 		err = errors.Join(err, rerr)
