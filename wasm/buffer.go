@@ -21,12 +21,14 @@ const perfPages = 64
 // buffer's worth of records, so that a producer faster than the guest cannot
 // keep a poll from returning.
 type buffer struct {
+	name  string // the map's name
 	ring  *ringbuf.Reader
 	perf  *perf.Reader
 	limit int // bytes delivered per poll before returning
 	rrec  ringbuf.Record
 	prec  perf.Record
 	lost  uint64 // records the kernel dropped from a full perf buffer
+	cut   bool   // a record was longer than the guest's buffer (said once)
 
 	// The poll in progress.
 	busy      bool
@@ -44,13 +46,13 @@ func newBuffer(m *ebpf.Map, name string) (*buffer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open ring buffer %s: %v", name, err)
 		}
-		return &buffer{ring: r, limit: r.BufferSize()}, nil
+		return &buffer{name: name, ring: r, limit: r.BufferSize()}, nil
 	case ebpf.PerfEventArray:
 		r, err := perf.NewReader(m, perfPages*os.Getpagesize())
 		if err != nil {
 			return nil, fmt.Errorf("open perf buffer %s: %v", name, err)
 		}
-		return &buffer{perf: r, limit: r.BufferSize() * max(1, int(m.MaxEntries()))}, nil
+		return &buffer{name: name, perf: r, limit: r.BufferSize() * max(1, int(m.MaxEntries()))}, nil
 	}
 	return nil, fmt.Errorf("map %s is a %v, not a ring buffer or perf event array", name, m.Type())
 }

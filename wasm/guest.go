@@ -75,10 +75,21 @@ func (g *guest) closeAll() error {
 	sort.Slice(handles, func(i, j int) bool { return handles[i] < handles[j] })
 	var errs []error
 	for _, h := range handles {
-		errs = append(errs, g.objects[h].close())
+		errs = append(errs, g.closeObject(g.objects[h]))
 		delete(g.objects, h)
 	}
 	return errors.Join(errs...)
+}
+
+// closeObject closes o, first saying how many records the kernel dropped
+// because a perf buffer was full: the guest cannot know.
+func (g *guest) closeObject(o *object) error {
+	for _, b := range o.buffers {
+		if b.lost > 0 {
+			g.logf("wasm_close_bpf_object", "map %s: the kernel dropped %d records because the perf buffer was full", b.name, b.lost)
+		}
+	}
+	return o.close()
 }
 
 // abort ends the guest from inside a host call: wazero unwinds the guest's

@@ -3,7 +3,9 @@ package wasm
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -19,12 +21,13 @@ func TestHostileOutOfBounds(t *testing.T) {
 	if err != nil || code != 0 {
 		t.Fatalf("Run = %d, %v\n%s", code, err, stdout)
 	}
-	want := "load-oob 0\nload-huge 0\nattach-name -14\nattach-missing -22\nfd-name -1\n" +
+	want := "load-garbage 0\nload-oob 0\nload-huge 0\nattach-name -14\nattach-missing -22\nfd-name -1\n" +
 		"lookup-key -14\nlookup-value -14\nbad-cmd -22\npoll-data -14\npoll-huge -14\npoll-hash -22\nclose 0\n"
 	if stdout != want {
 		t.Errorf("guest printed\n%s\nwant\n%s", stdout, want)
 	}
 	wantLog := []string{
+		"wasm_bpf: wasm_load_bpf_object: parse BPF object: ",
 		"wasm_bpf: wasm_load_bpf_object: object buffer [0xffffff00, +4096) is outside the guest's",
 		"wasm_bpf: wasm_load_bpf_object: object buffer [0x",
 		"wasm_bpf: wasm_attach_bpf_program: program name pointer 0xfffffff0 is outside the guest's",
@@ -66,6 +69,40 @@ func TestHostileForeignDescriptors(t *testing.T) {
 		"wasm_bpf: wasm_bpf_map_operate: fd ",
 		"wasm_bpf: wasm_close_bpf_object: object handle 2 is not an object",
 	})
+}
+
+// TestHostileOtherGuestsDescriptor runs two guests at once in one process:
+// the second names a map fd the first holds, and is refused.
+func TestHostileOtherGuestsDescriptor(t *testing.T) {
+	module := cGuest(t)
+	stdin, hold := io.Pipe()
+	defer hold.Close()
+	out := newOutput("fd")
+	holder := make(chan error, 1)
+	go func() {
+		_, err := Run(context.Background(), module, Config{Args: []string{"guest", "hold"}, Stdin: stdin, Stdout: out})
+		holder <- err
+	}()
+	var fd int
+	for fd == 0 {
+		// The holder prints "fd N" once it has loaded its object.
+		if _, err := fmt.Sscanf(out.String(), "fd %d", &fd); err != nil {
+			runtime.Gosched()
+		}
+	}
+	var used strings.Builder
+	var log strings.Builder
+	if _, err := Run(context.Background(), module, Config{Args: []string{"guest", "use", fmt.Sprint(fd)}, Stdout: &used, Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	hold.Close()
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	if used.String() != "use -9\n" {
+		t.Errorf("a guest using another guest's map fd %d got %q, want -EBADF", fd, used.String())
+	}
+	checkLog(t, log.String(), []string{fmt.Sprintf("wasm_bpf: wasm_bpf_map_operate: fd %d is not a map of an object this guest loaded", fd)})
 }
 
 // TestHostileTrapInCallback traps inside the record callback: Run returns one

@@ -141,7 +141,7 @@ func (g *guest) close(_ context.Context, _ api.Module, s []uint64) {
 	}
 	delete(g.objects, h)
 	s[0] = 0
-	if err := o.close(); err != nil {
+	if err := g.closeObject(o); err != nil {
 		g.logf(call, "%v", err)
 	}
 }
@@ -259,7 +259,13 @@ func (g *guest) next(_ context.Context, _ api.Module, s []uint64) {
 		s[0] = api.EncodeI32(-1)
 		return
 	}
-	rec = rec[:min(len(rec), int(d.max))]
+	if len(rec) > int(d.max) {
+		if !d.b.cut {
+			d.b.cut = true
+			g.logf("wasm_bpf_buffer_poll", "map %s: a record of %d bytes was cut to the guest's %d-byte buffer; poll with a buffer as large as the map's records", d.b.name, len(rec), d.max)
+		}
+		rec = rec[:d.max]
+	}
 	if !g.mod.Memory().Write(d.data, rec) {
 		panic(&abort{fmt.Errorf("data buffer %#x left the guest's memory during a poll", d.data)})
 	}

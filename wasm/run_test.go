@@ -85,6 +85,23 @@ func TestGuestsEndToEnd(t *testing.T) {
 	}
 }
 
+// TestRecordLargerThanBuffer polls an 8 KiB event into a 64-byte buffer: the
+// guest gets the first 64 bytes, and the host says once that it cut records.
+func TestRecordLargerThanBuffer(t *testing.T) {
+	bpftest.NoLeaks(t, "on_prctl")
+	code, err, stdout, log := runGuest(t, context.Background(), cGuest(t), 1, Config{Args: []string{"guest", "trunc", fmt.Sprint(os.Getpid())}})
+	if err != nil || code != 0 {
+		t.Fatalf("Run = %d, %v\n%s", code, err, stdout)
+	}
+	if stdout != "attached\nsize 64\n" {
+		t.Errorf("guest printed %q, want a 64-byte record", stdout)
+	}
+	want := "wasm_bpf: wasm_bpf_buffer_poll: map events: a record of 8216 bytes was cut to the guest's 64-byte buffer; poll with a buffer as large as the map's records\n"
+	if log != want {
+		t.Errorf("host logged %q, want %q", log, want)
+	}
+}
+
 // TestExitCode checks that the guest's exit code becomes Run's, with no error.
 func TestExitCode(t *testing.T) {
 	var out bytes.Buffer

@@ -11,6 +11,9 @@
 //	guest calls N       time N map lookups through the host (prints ns)
 //	guest names N       time N wasm_bpf_map_fd_by_name calls (prints ns)
 //	guest drain PID     attach, then receive batches of records (see drain)
+//	guest trunc PID     receive one 8 KiB event through a 64-byte buffer
+//	guest hold          load, print a map fd, wait for stdin to close
+//	guest use FD        look a key up in map fd FD (which it did not open)
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +51,8 @@ struct totals {
 	int events, bad, small;
 	uint32_t seqsum, smallsum;
 	char comm[16];
-	int mode; /* 0 events, 1 small, 2 trap, 3 count */
+	int mode; /* 0 events, 1 small, 2 trap, 3 count, 4 size */
+	uint32_t size;
 };
 
 static char data[16384];
@@ -60,6 +64,11 @@ static int on_record(void *ctx, void *rec, size_t size)
 		__builtin_trap();
 	if (t->mode == 3) {
 		t->events++;
+		return 0;
+	}
+	if (t->mode == 4) {
+		t->events++;
+		t->size = size;
 		return 0;
 	}
 	if (t->mode == 1) {
@@ -157,6 +166,7 @@ static int oob(void)
 {
 	uint64_t obj = wasm_load_bpf_object(bpf_obj, bpf_obj_len);
 	int fd = wasm_bpf_map_fd_by_name(obj, "counts"), rb = wasm_bpf_map_fd_by_name(obj, "events");
+	printf("load-garbage %llu\n", (unsigned long long)wasm_load_bpf_object(data, 4096));
 	printf("load-oob %llu\n", (unsigned long long)wasm_load_bpf_object((void *)0xffffff00, 4096));
 	printf("load-huge %llu\n", (unsigned long long)wasm_load_bpf_object(bpf_obj, 0x7fffffff));
 	printf("attach-name %d\n", wasm_attach_bpf_program(obj, (const char *)0xfffffff0, NULL));
@@ -268,6 +278,30 @@ int main(int argc, char **argv)
 		return bench(!strcmp(mode, "calls"), atoi(argv[2]));
 	if (!strcmp(mode, "drain"))
 		return drain(pid);
+	if (!strcmp(mode, "trunc")) {
+		uint64_t obj = load_attached(pid);
+		struct totals t = {.pid = pid, .mode = 4};
+		printf("attached\n");
+		fflush(stdout);
+		while (!t.events)
+			if (wasm_bpf_buffer_poll(obj, wasm_bpf_map_fd_by_name(obj, "events"), (int32_t)on_record, (uint32_t)&t, data, 64, 1000) < 0)
+				return 22;
+		printf("size %u\n", t.size);
+		return 0;
+	}
+	if (!strcmp(mode, "hold")) {
+		uint64_t obj = wasm_load_bpf_object(bpf_obj, bpf_obj_len);
+		printf("fd %d\n", wasm_bpf_map_fd_by_name(obj, "filter"));
+		fflush(stdout);
+		while (getchar() != EOF)
+			;
+		return 0;
+	}
+	if (!strcmp(mode, "use")) {
+		uint32_t key = 0, value;
+		printf("use %d\n", wasm_bpf_map_operate(atoi(argv[2]), LOOKUP, &key, &value, NULL, 0));
+		return 0;
+	}
 	if (!strcmp(mode, "oom")) {
 		load_attached(pid);
 		long pages = 0;
