@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cilium/ebpf"
 	"os"
 	"sync"
 	"testing"
@@ -107,4 +108,65 @@ func openFDs(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return len(ents)
+}
+
+// TestCloseDuringStarts closes the server while clients are starting
+// programs and checks that, once Close returns, none of them is loaded: starts
+// that finish during Close are detached by it or refused.
+func TestCloseDuringStarts(t *testing.T) {
+	pgidPackage(t)
+	ts := servertest.New(t, server.Config{})
+	before := loadedNamed(t, progName)
+	req := startRequest(t, "")
+	var wg sync.WaitGroup
+	started := make(chan struct{}, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			r := req
+			r.Name = fmt.Sprintf("closing-%d", i)
+			ts.Client.Start(context.Background(), r) // some succeed, later ones get 503 or a closed connection
+			started <- struct{}{}
+		})
+	}
+	<-started
+	ts.Stop()
+	if left := newIDs(before, loadedNamed(t, progName)); len(left) > 0 {
+		t.Errorf("programs %v loaded after Close returned", left)
+	}
+	wg.Wait()
+	if left := newIDs(before, loadedNamed(t, progName)); len(left) > 0 {
+		t.Errorf("programs %v loaded after every start returned", left)
+	}
+}
+
+// newIDs lists the ids in after that are not in before.
+func newIDs(before, after map[ebpf.ProgramID]bool) []ebpf.ProgramID {
+	var ids []ebpf.ProgramID
+	for id := range after {
+		if !before[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// loadedNamed lists the ids of the kernel's programs of a name.
+func loadedNamed(t *testing.T, name string) map[ebpf.ProgramID]bool {
+	t.Helper()
+	ids := map[ebpf.ProgramID]bool{}
+	for id := ebpf.ProgramID(0); ; {
+		next, err := ebpf.ProgramGetNextID(id)
+		if err != nil {
+			return ids
+		}
+		id = next
+		p, err := ebpf.NewProgramFromID(id)
+		if err != nil {
+			continue
+		}
+		if info, err := p.Info(); err == nil && info.Name == name {
+			ids[id] = true
+		}
+		p.Close()
+	}
 }
