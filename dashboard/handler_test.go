@@ -28,7 +28,7 @@ func TestHandlerServesThePage(t *testing.T) {
 	for _, tc := range []struct{ path, ctype, contains string }{
 		{"/", "text/html", `<script src="app.js" defer></script>`},
 		{"/app.js", "text/javascript", "function watch(name)"},
-		{"/hist.js", "text/javascript", "const nomiaHist"},
+		{"/maps.js", "text/javascript", "const nomiaMaps"},
 		{"/sse.js", "text/javascript", "class Parser"},
 		{"/style.css", "text/css", "#events td"},
 	} {

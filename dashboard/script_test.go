@@ -24,7 +24,7 @@ func page(t *testing.T) *httptest.Server {
 func TestHistogramTextInBrowser(t *testing.T) {
 	ctx := browser(t)
 	do(t, ctx, "opening the page", chromedp.Navigate(page(t).URL), chromedp.WaitReady(chromedp.ID("error")))
-	log2 := eval[string](t, ctx, `nomiaHist.text({unit: "usecs", buckets: [
+	log2 := eval[string](t, ctx, `nomiaMaps.text({unit: "usecs", buckets: [
 		{low: 0, high: 1, count: 0}, {low: 2, high: 3, count: 3}, {low: 4, high: 7, count: 12},
 		{low: 8, high: 15, count: 1}]})`)
 	want := "" +
@@ -36,7 +36,7 @@ func TestHistogramTextInBrowser(t *testing.T) {
 	if log2 != want {
 		t.Errorf("log2 histogram:\n%s\nwant:\n%s", log2, want)
 	}
-	linear := eval[string](t, ctx, `nomiaHist.text({unit: "slot", buckets: [{value: 2, count: 4}, {value: 5, count: 2}]})`)
+	linear := eval[string](t, ctx, `nomiaMaps.text({unit: "slot", buckets: [{value: 2, count: 4}, {value: 5, count: 2}]})`)
 	want = "" +
 		"     slot          : count     distribution\n" +
 		"        2          : 4        |****************************************|\n" +
@@ -44,15 +44,22 @@ func TestHistogramTextInBrowser(t *testing.T) {
 	if linear != want {
 		t.Errorf("linear histogram:\n%s\nwant:\n%s", linear, want)
 	}
-	if empty := eval[string](t, ctx, `nomiaHist.text({unit: "usecs", buckets: []})`); empty != "" {
+	if empty := eval[string](t, ctx, `nomiaMaps.text({unit: "usecs", buckets: []})`); empty != "" {
 		t.Errorf("empty histogram drawn as %q, want nothing", empty)
 	}
 	// Past 2^53 JSON numbers round; the bounds come from the slot instead.
-	if top := eval[string](t, ctx, `nomiaHist.log2Bounds(63).join(" -> ")`); top != "9223372036854775808 -> 18446744073709551615" {
+	if top := eval[string](t, ctx, `nomiaMaps.log2Bounds(63).join(" -> ")`); top != "9223372036854775808 -> 18446744073709551615" {
 		t.Errorf("slot 63 bounds %s, want 2^63 -> 2^64-1", top)
 	}
-	if head := eval[string](t, ctx, `nomiaHist.header({map: "m", pid: 42, comm: "sshd", hist: {}})`); head != "pid = 42 comm = sshd" {
-		t.Errorf("histogram header %q, want %q", head, "pid = 42 comm = sshd")
+	// A struct key spreads into its fields, as libbpf-tools print them.
+	for expr, want := range map[string]string{
+		`{map: "m", pid: 42, comm: "sshd", hist: {}}`:                  "pid = 42 comm = sshd",
+		`{map: "m", key: {pid: 42, comm: "sshd"}, total: 7, hist: {}}`: "pid = 42 comm = sshd total = 7",
+		`{map: "m", key: {total: 1}, total: 7, hist: {}}`:              `key = {"total":1} total = 7`,
+	} {
+		if head := eval[string](t, ctx, "nomiaMaps.header("+expr+")"); head != want {
+			t.Errorf("histogram header of %s: %q, want %q", expr, head, want)
+		}
 	}
 }
 

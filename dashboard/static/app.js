@@ -338,6 +338,9 @@ function renderDetails(p) {
   for (const n of p.notes || []) items.push(el('li', { class: 'muted' }, n));
   const maps = (p.maps || []).map((m) => `${m.name} (${m.type}${m.view ? ', ' + m.view : ''})`).join(', ');
   $('details').replaceChildren(el('ul', {}, ...items), el('p', { class: 'muted' }, maps ? 'maps: ' + maps : ''));
+  if (watched && watched.name === p.name && !(p.event_maps || []).length && watched.total === 0) {
+    $('event-count').textContent = '(none: this program sends no events, only the maps above)';
+  }
 }
 
 // stream reads one SSE endpoint until the program ends or the watch is
@@ -410,7 +413,7 @@ function rowCap() {
   return Number.isFinite(n) && n >= 1 ? Math.floor(n) : 500;
 }
 
-const cellText = (v) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const cellText = (v) => (v === undefined ? '' : nomiaMaps.show(v));
 
 // renderEvents shows the newest events first, at most rowCap rows; new rows
 // are added to the top, and the table is rebuilt only when a field appears
@@ -459,8 +462,8 @@ function renderMaps(snap) {
       out.push(el('p', { class: 'muted' }, 'empty'));
     } else if (m.entries.some((e) => e.hist)) {
       const text = m.entries.map((e) => {
-        const head = nomiaHist.header(e);
-        return (head && m.entries.length > 1 ? head + '\n' : '') + nomiaHist.text(e.hist);
+        const head = nomiaMaps.header(e);
+        return (head && m.entries.length > 1 ? head + '\n' : '') + nomiaMaps.text(e.hist);
       }).join('\n');
       out.push(el('pre', { class: 'hist', 'data-map': m.name }, text));
     } else {
@@ -473,11 +476,13 @@ function renderMaps(snap) {
 }
 
 function mapTable(m) {
+  const rows = m.entries.map((e) => new Map(nomiaMaps.fields(e)));
   const cols = [];
-  for (const e of m.entries) for (const k of Object.keys(e)) if (k !== 'map' && !cols.includes(k)) cols.push(k);
+  for (const r of rows) for (const k of r.keys()) if (!cols.includes(k)) cols.push(k);
+  const cell = (v) => el('td', {}, v === undefined ? '' : nomiaMaps.show(v));
   return el('table', { 'data-map': m.name },
     el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', {}, c)))),
-    el('tbody', {}, ...m.entries.map((e) => el('tr', {}, ...cols.map((c) => el('td', {}, cellText(e[c])))))));
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...cols.map((c) => cell(r.get(c)))))));
 }
 
 begin();

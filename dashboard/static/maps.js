@@ -1,11 +1,11 @@
 'use strict';
-// Histograms as text, drawn byte for byte as libbpf-tools' print_log2_hist
+// Map entries as the page shows them. Histograms as text, drawn byte for byte as libbpf-tools' print_log2_hist
 // and print_linear_hist draw them (and as `nomia run` prints them), so that
 // what the dashboard shows reads like the tools people already know. The
 // input is the JSON of package mapview: {"hist":{"unit":…,"buckets":[…]}},
 // log2 buckets {low,high,count} from slot 0 to the last non-zero one, linear
 // buckets {value,count} for non-zero counts only.
-const nomiaHist = (() => {
+const nomiaMaps = (() => {
   const maxStars = 40;
 
   const spaces = (n) => ' '.repeat(Math.max(0, n));
@@ -67,17 +67,32 @@ const nomiaHist = (() => {
     return isLinear ? linear(buckets, hist.unit || '') : log2(buckets, hist.unit || '');
   }
 
-  // header is what libbpf-tools print above each histogram: the entry's key
-  // and other fields, "pid = 42 comm = sshd"; "" for a map's only entry
-  // that has none.
-  function header(entry) {
-    const parts = [];
+  // fields lists an entry's fields but its map name, histogram and stacks,
+  // as [name, value]: a struct key or value ({"key":{"comm":"sshd"}}) is
+  // spread into its own fields, as libbpf-tools print them, unless a name
+  // would repeat.
+  function fields(entry) {
+    const out = [];
+    const seen = new Set();
+    const add = (name, value) => {
+      seen.add(name);
+      out.push([name, value]);
+    };
     for (const [k, v] of Object.entries(entry)) {
       if (k === 'map' || k === 'hist' || k === 'stacks') continue;
-      parts.push(k + ' = ' + (typeof v === 'string' ? v : JSON.stringify(v)));
+      const spread = v !== null && typeof v === 'object' && !Array.isArray(v) &&
+        Object.keys(v).every((f) => !(f in entry) && !seen.has(f));
+      if (spread) for (const [f, fv] of Object.entries(v)) add(f, fv);
+      else add(k, v);
     }
-    return parts.join(' ');
+    return out;
   }
 
-  return { text, header, log2Bounds };
+  const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+  // header is what libbpf-tools print above each histogram: the entry's key
+  // and other fields, "pid = 42 comm = sshd".
+  const header = (entry) => fields(entry).map(([k, v]) => k + ' = ' + show(v)).join(' ');
+
+  return { text, header, fields, show, log2Bounds };
 })();
