@@ -53,6 +53,7 @@ type Error struct {
 	Message string
 }
 
+// Error says what the server answered, with the HTTP status.
 func (e *Error) Error() string {
 	return fmt.Sprintf("server: %s (HTTP %d)", e.Message, e.Status)
 }

@@ -242,6 +242,7 @@ type noteLines struct {
 	b  strings.Builder
 }
 
+// Write keeps b; the runner writes whole lines.
 func (n *noteLines) Write(b []byte) (int, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()

@@ -215,6 +215,7 @@ type apiError struct {
 	msg    string
 }
 
+// Error returns the one-line message.
 func (e *apiError) Error() string { return e.msg }
 
 func errorf(status int, format string, args ...any) error {

@@ -93,6 +93,7 @@ func Log(t testing.TB) *log.Logger { return log.New(testWriter{t}, "", 0) }
 
 type testWriter struct{ t testing.TB }
 
+// Write logs one line of the server's log.
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSuffix(string(b), "\n"))
 	return len(b), nil
