@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"nomia.dev/nomia/dashboard"
 	"nomia.dev/nomia/server"
 	"nomia.dev/nomia/source"
 )
@@ -76,6 +77,8 @@ func serve(cmd *cobra.Command, sf *serveFlags) error {
 		EventBuffer: sf.eventBuffer, MaxBodyBytes: int64(sf.maxBody), Log: logger,
 		// The daemon keeps what it pulls for clients apart from root's own cache.
 		Source: source.Options{CacheDir: filepath.Join(sf.stateDir, "cache")},
+		// The web dashboard at "/": a client of the same API and token.
+		Dashboard: dashboard.Handler(),
 	})
 	if err != nil {
 		return err
