@@ -86,6 +86,14 @@ func TestStartInspectStreamStop(t *testing.T) {
 	if _, err := ts.Client.Start(ctx, startRequest(t, "pgid")); !isStatus(err, http.StatusConflict) {
 		t.Errorf("second start of the same name: %v, want 409", err)
 	}
+	for _, args := range [][]string{{"--nope", "1"}, {"--targ_pid", "abc"}, {"stray"}} {
+		req := startRequest(t, "flags")
+		req.Args = args
+		_, err := ts.Client.Start(ctx, req)
+		if !isStatus(err, http.StatusBadRequest) || !strings.Contains(err.Error(), "program flags") || !strings.Contains(err.Error(), strings.TrimLeft(args[0], "-")) {
+			t.Errorf("start with flags %q: %v, want a 400 about program flags naming %s", args, err, args[0])
+		}
+	}
 
 	const a, b, c = 70000001, 70000002, 70000003 // above pid_max, so getpgid fails harmlessly
 	getpgid(a)

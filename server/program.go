@@ -52,22 +52,19 @@ type program struct {
 	done   chan struct{} // closed when the reader goroutine returns
 }
 
-// badRequest marks errors caused by what the client sent (a 400), as opposed
-// to what the kernel refused (a 422).
-type badRequest struct{ error }
-
-// newProgram prepares pkg with the client's flags without touching the kernel.
+// newProgram prepares pkg with the client's flags without touching the
+// kernel; its errors are the client's (400s), unlike start's.
 func newProgram(name string, pkg *bpfpkg.Package, args []string, opts api.RunOptions, bufSize int, sym mapview.Symbolizer) (*program, error) {
 	inst, err := nomia.New(pkg)
 	if err != nil {
-		return nil, badRequest{fmt.Errorf("package: %v", err)}
+		return nil, fmt.Errorf("package: %v", err)
 	}
 	if err := parseArgs(inst.FlagSet(), args); err != nil {
-		return nil, badRequest{err}
+		return nil, err
 	}
 	views, err := inst.MapViews(mapview.Options{Symbolizer: sym})
 	if err != nil {
-		return nil, badRequest{fmt.Errorf("maps: %v", err)}
+		return nil, fmt.Errorf("maps: %v", err)
 	}
 	return &program{
 		name: name, object: pkg.Meta.Skel.ObjName, args: args, options: opts,
