@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"errors"
 	"fmt"
 	"io"
 
@@ -64,12 +65,12 @@ func (c *Client) Verify(ctx context.Context, a *Artifact, store *cache.Store, po
 	}
 	local := &cachedRepository{store: store, repo: r.Registry + "/" + r.Repository}
 	sigRef := local.ref(sign.SignatureTag(a.Manifest.Digest))
+	var cachedErr error
 	if policy != PullAlways {
-		_, cerr := store.Resolve(ctx, sigRef)
-		if cerr == nil {
-			err := sign.Verify(ctx, local, a.Pinned, a.Manifest, pub)
-			if err == nil || policy == PullNever {
-				return err
+		if _, err := store.Resolve(ctx, sigRef); err == nil {
+			cachedErr = sign.Verify(ctx, local, a.Pinned, a.Manifest, pub)
+			if cachedErr == nil || policy == PullNever {
+				return cachedErr
 			}
 		} else if policy == PullNever {
 			return fmt.Errorf("verifying %s: no signature in the cache (%s), and --pull never keeps the registry out (verify it online first: nomia pull --verify KEY %s)", a.Pinned, store.Dir(), a.Ref)
@@ -81,12 +82,28 @@ func (c *Client) Verify(ctx context.Context, a *Artifact, store *cache.Store, po
 	}
 	rec := &recordingTarget{ReadOnlyTarget: repo}
 	if err := sign.Verify(ctx, rec, a.Pinned, a.Manifest, pub); err != nil {
+		if cachedErr != nil && !isVerdict(err) {
+			// The registry could not be asked (it is down, say): the
+			// cached signature's verdict says more than a network error.
+			return cachedErr
+		}
 		return singleLine{err}
 	}
 	if err := rec.storeInto(ctx, store, sigRef); err != nil {
 		return fmt.Errorf("verifying %s: the signature verified, but caching it failed: %v", a.Pinned, err)
 	}
 	return nil
+}
+
+// isVerdict says whether err is sign's judgement of a signature, rather than
+// a failure to fetch one.
+func isVerdict(err error) bool {
+	for _, v := range []error{sign.ErrNotSigned, sign.ErrBadSignature, sign.ErrTampered, sign.ErrMalformed} {
+		if errors.Is(err, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // singleLine is err on one line, still matching errors.Is for sign's
