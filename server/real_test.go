@@ -116,3 +116,30 @@ func TestStartFromURL(t *testing.T) {
 		t.Errorf("restored from the state dir: state %s after %d fetches; want running after 1", p.State, fetches.Load())
 	}
 }
+
+// TestKernelRefusalIs422 starts a program the kernel refuses to attach
+// (kprobes, where tracefs has no kprobe_events) and checks for a one-line
+// 422 naming the program, with nothing left loaded or listed.
+func TestKernelRefusalIs422(t *testing.T) {
+	servertest.RequireKernel(t)
+	if _, err := os.Stat("/sys/kernel/tracing/kprobe_events"); err == nil {
+		t.Skip("this kernel attaches kprobes: nothing to refuse")
+	}
+	bpftest.NoLeaks(t, "on_nanosleep")
+	pkg, err := compile.Build(context.Background(), compile.Options{Source: "testdata/kprobe.bpf.c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := pkg.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := servertest.New(t, server.Config{})
+	_, err = ts.Client.Start(context.Background(), api.StartRequest{Name: "refused", Package: raw})
+	if !isStatus(err, http.StatusUnprocessableEntity) || !strings.Contains(err.Error(), "on_nanosleep") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("start of an unattachable kprobe: %v, want a one-line 422 naming on_nanosleep", err)
+	}
+	if list, err := ts.Client.List(context.Background()); err != nil || len(list) != 0 {
+		t.Errorf("programs after a refused start: %v, %v; want none", list, err)
+	}
+}
