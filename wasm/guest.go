@@ -10,6 +10,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
 )
 
 // guest is the host-side state of one running guest: the objects it loaded,
@@ -99,10 +100,17 @@ type abort struct{ err error }
 func (a *abort) Error() string { return a.err.Error() }
 func (a *abort) Unwrap() error { return a.err }
 
-// callback calls the guest's sample function for one record. A trap in the
-// callback ends the guest.
+// callback calls a trampoline's drain, which calls the guest's record
+// callback. A trap in the callback ends the guest with an abort; an exit in
+// it ends the guest with its exit code.
 func (g *guest) callback(ctx context.Context, fn api.Function, what string, args ...uint64) int32 {
 	res, err := fn.Call(ctx, args...)
+	var exit *sys.ExitError
+	if errors.As(err, &exit) {
+		// The guest exited inside its callback (or was cancelled there): end
+		// it the same way, keeping the exit code.
+		panic(exit)
+	}
 	if err != nil {
 		panic(&abort{fmt.Errorf("%s failed: %s%s", what, firstLine(err), where(err))})
 	}

@@ -114,6 +114,20 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
+// TestExitInCallback checks that a guest calling exit inside its record
+// callback ends with that exit code, no error, and nothing attached.
+func TestExitInCallback(t *testing.T) {
+	for _, defines := range [][]string{nil, {"WRAPPER"}} {
+		t.Run(fmt.Sprint(defines), func(t *testing.T) {
+			bpftest.NoLeaks(t, "on_prctl")
+			code, err, stdout, _ := runGuest(t, context.Background(), cGuest(t, defines...), 1, Config{Args: []string{"guest", "exit", fmt.Sprint(os.Getpid())}})
+			if err != nil || code != 7 {
+				t.Fatalf("Run = %d, %v; want exit code 7 and no error\n%s", code, err, stdout)
+			}
+		})
+	}
+}
+
 // TestNotAGuest checks the one-line errors for modules that cannot run.
 func TestNotAGuest(t *testing.T) {
 	for name, tc := range map[string]struct {

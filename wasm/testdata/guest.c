@@ -6,6 +6,7 @@
 //	guest oob           out-of-bounds pointers and huge sizes
 //	guest fd            descriptors and handles the guest does not own
 //	guest trap PID      attach, then trap inside the record callback
+//	guest exit PID      attach, then exit(7) inside the record callback
 //	guest loop          attach, then loop forever
 //	guest oom           attach, then grow memory until it fails, then trap
 //	guest calls N       time N map lookups through the host (prints ns)
@@ -51,7 +52,7 @@ struct totals {
 	int events, bad, small;
 	uint32_t seqsum, smallsum;
 	char comm[16];
-	int mode; /* 0 events, 1 small, 2 trap, 3 count, 4 size */
+	int mode; /* 0 events, 1 small, 2 trap, 3 count, 4 size, 5 exit */
 	uint32_t size;
 };
 
@@ -62,6 +63,8 @@ static int on_record(void *ctx, void *rec, size_t size)
 	struct totals *t = ctx;
 	if (t->mode == 2)
 		__builtin_trap();
+	if (t->mode == 5)
+		exit(7);
 	if (t->mode == 3) {
 		t->events++;
 		return 0;
@@ -259,9 +262,9 @@ int main(int argc, char **argv)
 		return oob();
 	if (!strcmp(mode, "fd"))
 		return fds();
-	if (!strcmp(mode, "trap")) {
+	if (!strcmp(mode, "trap") || !strcmp(mode, "exit")) {
 		uint64_t obj = load_attached(pid);
-		struct totals t = {.pid = pid, .mode = 2};
+		struct totals t = {.pid = pid, .mode = strcmp(mode, "trap") ? 5 : 2};
 		printf("attached\n");
 		fflush(stdout);
 		for (;;)
