@@ -63,7 +63,7 @@ type Program struct {
 	State   State      `json:"state"`
 	Error   string     `json:"error,omitempty"`
 	Object  string     `json:"object"`
-	Started time.Time  `json:"started"`
+	Started time.Time  `json:"started,omitzero"`
 	Args    []string   `json:"args,omitempty"`
 	Options RunOptions `json:"options,omitzero"`
 	// Programs are the kernel programs attached, with their attach points
