@@ -59,12 +59,19 @@ const (
 
 // Program describes a program the server runs (GET /v1/programs/{name}).
 type Program struct {
-	Name    string     `json:"name"`
-	State   State      `json:"state"`
-	Error   string     `json:"error,omitempty"`
-	Object  string     `json:"object"`
-	Started time.Time  `json:"started,omitzero"`
-	Args    []string   `json:"args,omitempty"`
+	// Name is the program's name on the server.
+	Name string `json:"name"`
+	// State says whether it runs, is paused or failed.
+	State State `json:"state"`
+	// Error says why a failed program failed.
+	Error string `json:"error,omitempty"`
+	// Object is the package's object name (e.g. opensnoop_bpf).
+	Object string `json:"object"`
+	// Started is when it was loaded and attached.
+	Started time.Time `json:"started,omitzero"`
+	// Args are the program flags it was started with.
+	Args []string `json:"args,omitempty"`
+	// Options are the runner options it was started with.
 	Options RunOptions `json:"options,omitzero"`
 	// Programs are the kernel programs attached, with their attach points
 	// (ELF section names).
@@ -83,22 +90,31 @@ type Program struct {
 
 // Attached is one attached kernel program.
 type Attached struct {
-	Name    string `json:"name"`
+	// Name is the program's function name.
+	Name string `json:"name"`
+	// Section is its ELF section, which names the attach point.
 	Section string `json:"section"`
-	ID      uint32 `json:"id,omitempty"`
+	// ID is the kernel's program id (bpftool prog show id ID).
+	ID uint32 `json:"id,omitempty"`
 }
 
 // Skipped is a kernel program left out, and why.
 type Skipped struct {
-	Name    string `json:"name"`
+	// Name is the program's function name.
+	Name string `json:"name"`
+	// Section is its ELF section.
 	Section string `json:"section"`
-	Reason  string `json:"reason"`
+	// Reason is why it was left out.
+	Reason string `json:"reason"`
 }
 
 // Map is one map of a program.
 type Map struct {
-	Name       string `json:"name"`
-	Type       string `json:"type"`
+	// Name is the map's name.
+	Name string `json:"name"`
+	// Type is the kernel's map type (Hash, RingBuf …).
+	Type string `json:"type"`
+	// MaxEntries is the map's size as loaded.
 	MaxEntries uint32 `json:"max_entries"`
 	// View is how the server shows the map ("log2_hist", "linear_hist",
 	// "default_kv"), empty when it shows it only on request.
@@ -123,15 +139,21 @@ type Counters struct {
 
 // ProgramList is the answer of GET /v1/programs.
 type ProgramList struct {
+	// Programs are sorted by name.
 	Programs []Program `json:"programs"`
 }
 
 // Event is the JSON of one Server-Sent Event on
 // GET /v1/programs/{name}/events; its SSE id is Seq.
 type Event struct {
-	Seq  uint64          `json:"seq"`
-	Time time.Time       `json:"time"`
-	Map  string          `json:"map"`
+	// Seq numbers the program's events from 1 (again after a restart).
+	Seq uint64 `json:"seq"`
+	// Time is when the server read the record.
+	Time time.Time `json:"time"`
+	// Map is the ring or perf buffer the record came from.
+	Map string `json:"map"`
+	// Data is the record decoded by its BTF type, or {"size":N,"data":"hex"}
+	// when the package names none.
 	Data json.RawMessage `json:"data"`
 }
 
@@ -146,14 +168,18 @@ type Gap struct {
 // entry is the JSON of package mapview ({"map":…,"key":…,"value":…} or
 // {"map":…,"key":…,"hist":…}).
 type MapEntries struct {
-	Name    string            `json:"name"`
+	// Name is the map's (or global's) name.
+	Name string `json:"name"`
+	// Entries are its non-zero entries.
 	Entries []json.RawMessage `json:"entries"`
 }
 
 // MapSnapshot is the answer of GET /v1/programs/{name}/maps and the data of
 // each SSE "maps" event of GET /v1/programs/{name}/maps/stream.
 type MapSnapshot struct {
-	Time time.Time    `json:"time"`
+	// Time is when the maps were read.
+	Time time.Time `json:"time"`
+	// Maps are sorted by name.
 	Maps []MapEntries `json:"maps"`
 }
 
@@ -165,7 +191,10 @@ type Error struct {
 
 // Health is the answer of GET /healthz.
 type Health struct {
-	Status   string `json:"status"`
-	Programs int    `json:"programs"`
-	Version  string `json:"version"`
+	// Status is "ok".
+	Status string `json:"status"`
+	// Programs is how many programs the server holds.
+	Programs int `json:"programs"`
+	// Version is the nomia release.
+	Version string `json:"version"`
 }
