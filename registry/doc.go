@@ -19,9 +19,19 @@
 // (config MediaTypeWASMConfig, one MediaTypeWASM layer), and any manifest
 // with a MediaTypeWASM layer, including ecli's, is pulled as WASM.
 //
-// Signatures are attached to the manifest's digest, never to a tag: either as
-// OCI 1.1 referrers (a manifest whose subject is this manifest), or by cosign's
-// tag scheme (sha256-HEX.sig). Nothing in the format changes for either.
+// Signatures are attached to the manifest's digest, never to a tag, by
+// cosign's tag scheme (sha256-HEX.sig, see package sign): Client.Sign after
+// Push, Client.Verify after Pull and before anything reads the layer.
+// Nothing in the artifact format changes for them.
+//
+// # Signatures and the cache
+//
+// A signature that verified at the registry is kept in the cache (its
+// manifest and payload blobs, tagged HOST/NAME:sha256-HEX.sig), so that
+// --verify also works offline: PullNever verifies from the cache alone and
+// PullMissing tries the cache before the registry. Only fetching is cached;
+// the signature is checked against the key on every run, over blobs the
+// cache checks against their digests.
 //
 // # Transport
 //

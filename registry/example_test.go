@@ -1,8 +1,18 @@
 package registry_test
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"fmt"
+	"os"
+	"strings"
 
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2/content"
+
+	"nomia.dev/nomia/cache"
 	"nomia.dev/nomia/registry"
 )
 
@@ -29,4 +39,24 @@ func ExamplePullPolicy() {
 	// Output:
 	// missing
 	// never
+}
+
+// Offline (--pull never), Verify reads only signatures an earlier
+// verification cached; a pulled but never verified artifact is refused.
+func ExampleClient_Verify() {
+	dir, _ := os.MkdirTemp("", "nomia-cache")
+	defer os.RemoveAll(dir)
+	store, _ := cache.Open(dir)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	manifest := content.NewDescriptorFromBytes(ocispec.MediaTypeImageManifest, []byte("{}"))
+	a := &registry.Artifact{
+		Ref:      "localhost:5000/tools/opensnoop:v1",
+		Pinned:   "localhost:5000/tools/opensnoop@" + manifest.Digest.String(),
+		Manifest: manifest,
+	}
+	var c registry.Client
+	err := c.Verify(context.Background(), a, store, registry.PullNever, key.Public())
+	fmt.Println(strings.Replace(err.Error(), dir, "CACHE", 1))
+	// Output:
+	// verifying localhost:5000/tools/opensnoop@sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a: no signature in the cache (CACHE), and --pull never keeps the registry out (verify it online first: nomia pull --verify KEY localhost:5000/tools/opensnoop:v1)
 }

@@ -112,18 +112,10 @@ func TestTamperedBlobRejected(t *testing.T) {
 	ctx := context.Background()
 	srv, c, ref, data := pushed(t)
 	layer := content.NewDescriptorFromBytes(MediaTypePackage, data)
-	path := srv.BlobPath(layer.Digest.String())
-	stored, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored[len(stored)/2] ^= 0x20
-	if err := os.WriteFile(path, stored, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	srv.CorruptBlob(t, layer.Digest.String())
 
 	store := testStore(t)
-	_, err = c.Pull(ctx, ref, store, PullMissing)
+	_, err := c.Pull(ctx, ref, store, PullMissing)
 	if err == nil || !strings.Contains(err.Error(), "does not match its digest") || !strings.Contains(err.Error(), layer.Digest.String()) {
 		t.Fatalf("tampered pull: %v", err)
 	}
