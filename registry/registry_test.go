@@ -3,7 +3,6 @@ package registry
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -224,12 +223,7 @@ func TestPullRepairsDamagedCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(store.Dir(), "blobs", "sha256", a.Layer.Digest.Encoded())
-	damaged := append([]byte(nil), data...)
-	damaged[0] ^= 1
-	if err := os.WriteFile(path, damaged, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	registrytest.FlipByte(t, filepath.Join(store.Dir(), "blobs", "sha256", a.Layer.Digest.Encoded()))
 	if _, err := store.Bytes(ctx, a.Layer); err == nil {
 		t.Fatal("damage not detected")
 	}

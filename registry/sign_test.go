@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"oras.land/oras-go/v2/content"
 
 	"nomia.dev/nomia/cache"
+	"nomia.dev/nomia/registry/registrytest"
 	"nomia.dev/nomia/sign"
 )
 
@@ -112,15 +112,7 @@ func damageCachedPayload(t *testing.T, ctx context.Context, store *cache.Store, 
 	if err := json.Unmarshal(b, &m); err != nil || len(m.Layers) == 0 {
 		t.Fatalf("cached signature manifest: %v, %d layers", err, len(m.Layers))
 	}
-	path := filepath.Join(store.Dir(), "blobs", "sha256", m.Layers[0].Digest.Encoded())
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data[len(data)/2] ^= 0x01
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	registrytest.FlipByte(t, filepath.Join(store.Dir(), "blobs", "sha256", m.Layers[0].Digest.Encoded()))
 }
 
 // TestVerifyRefusesTampering: a signature moved onto another artifact's

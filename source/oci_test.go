@@ -13,16 +13,23 @@ import (
 	"nomia.dev/nomia/registry/registrytest"
 )
 
-// TestResolveOCI pushes a package and a WASM module to a real registry and
-// resolves them by tag and by digest.
-func TestResolveOCI(t *testing.T) {
-	ctx := context.Background()
+// testRegistry starts a registry and a client for it whose credentials are
+// the test's own, never the user's docker config.
+func testRegistry(t *testing.T) (*registrytest.Server, *registry.Client) {
+	t.Helper()
 	srv := registrytest.Start(t, registrytest.Options{})
 	creds, err := credentials.NewStore(filepath.Join(t.TempDir(), "config.json"), credentials.StoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := &registry.Client{Credentials: creds}
+	return srv, &registry.Client{Credentials: creds}
+}
+
+// TestResolveOCI pushes a package and a WASM module to a real registry and
+// resolves them by tag and by digest.
+func TestResolveOCI(t *testing.T) {
+	ctx := context.Background()
+	srv, client := testRegistry(t)
 	data := readTestPackage(t)
 	ref := srv.Host + "/tools/getppid:v1"
 	desc, err := client.Push(ctx, ref, data)

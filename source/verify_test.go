@@ -6,14 +6,9 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"oras.land/oras-go/v2/registry/remote/credentials"
-
-	"nomia.dev/nomia/registry"
-	"nomia.dev/nomia/registry/registrytest"
 	"nomia.dev/nomia/sign"
 )
 
@@ -22,12 +17,7 @@ import (
 // one to an error and no package; a file is refused before it is read.
 func TestResolveVerify(t *testing.T) {
 	ctx := context.Background()
-	srv := registrytest.Start(t, registrytest.Options{})
-	creds, err := credentials.NewStore(filepath.Join(t.TempDir(), "config.json"), credentials.StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &registry.Client{Credentials: creds}
+	srv, client := testRegistry(t)
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)

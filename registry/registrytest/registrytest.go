@@ -139,10 +139,16 @@ func (s *Server) BlobPath(digest string) string {
 // serves content that does not match its digest.
 func (s *Server) CorruptBlob(t testing.TB, digest string) {
 	t.Helper()
-	path := s.BlobPath(digest)
+	FlipByte(t, s.BlobPath(digest))
+}
+
+// FlipByte changes one byte in the middle of the file at path, for tests
+// that damage stored content (a registry's blob, a cached one).
+func FlipByte(t testing.TB, path string) {
+	t.Helper()
 	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("corrupting blob %s: %v", digest, err)
+	if err != nil || len(data) == 0 {
+		t.Fatalf("damaging %s: %v (%d bytes)", path, err, len(data))
 	}
 	data[len(data)/2] ^= 0x01
 	if err := os.WriteFile(path, data, 0o644); err != nil {
