@@ -15,9 +15,10 @@ import (
 
 func newBuildCmd() *cobra.Command {
 	var bf buildFlags
+	var wf wasmBuildFlags
 	var out string
 	cmd := &cobra.Command{
-		Use:   "build SRC.bpf.c",
+		Use:   "build SRC.bpf.c | build --wasm DIR",
 		Short: "Compile eBPF C into a package (package.json beside the source)",
 		Long: `Compile kernel-only eBPF C with the system clang into one portable package:
 the object plus metadata (programs, maps, globals with their doc comments, and the
@@ -25,6 +26,9 @@ event type of every ring-buffer and perf-buffer map, inferred from the object).
 vmlinux.h is generated from the running kernel's BTF; libbpf headers are found.`,
 		Args: oneSource("SRC.bpf.c"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if wf.on {
+				return wf.build(cmd, args[0], &bf, out)
+			}
 			src := args[0]
 			opts, err := bf.options(src)
 			if err != nil {
@@ -51,6 +55,7 @@ vmlinux.h is generated from the running kernel's BTF; libbpf headers are found.`
 		},
 	}
 	bf.register(cmd.Flags())
+	wf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write the package (default: package.json beside the source)")
 	return cmd
 }
