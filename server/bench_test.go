@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"nomia.dev/nomia/client"
 	"nomia.dev/nomia/internal/bpftest"
@@ -109,4 +110,52 @@ func rss(b *testing.B) int64 {
 	}
 	b.Fatal("no VmRSS in /proc/self/status")
 	return 0
+}
+
+// BenchmarkEventStream drives events from the kernel through a program's
+// buffer and an SSE stream to a Go client, one getpgid call per op, as fast
+// as the caller can make them: ns/op is the producer's pace, and lost/op the
+// share that the kernel ring or the stream buffer dropped on the way (not
+// waited for).
+func BenchmarkEventStream(b *testing.B) {
+	pgidPackage(b)
+	bpftest.NoLeaks(b, progName)
+	ts := servertest.New(b, server.Config{EventBuffer: 1 << 16})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req := startRequest(b, "stream")
+	req.Options.RingBufSize = 16 << 20
+	if _, err := ts.Client.Start(ctx, req); err != nil {
+		b.Fatal(err)
+	}
+	const last = 70020000 // the final event, sent after the timed ones
+	received := make(chan uint64, 1)
+	var gaps uint64
+	go func() {
+		var n uint64
+		ts.Client.Events(ctx, "stream", client.StreamOptions{Gap: func(g api.Gap) { gaps += g.Missed }}, func(ev api.Event) error {
+			n++
+			if strings.Contains(string(ev.Data), strconv.Itoa(last)) {
+				received <- n
+				return context.Canceled
+			}
+			return nil
+		})
+	}()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		getpgid(70030000 + int64(i%1000))
+	}
+	// The last event may itself be dropped under load: send it until seen.
+	var n uint64
+	for n == 0 {
+		getpgid(last)
+		select {
+		case n = <-received:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	b.StopTimer()
+	p := program(b, ts, "stream")
+	b.ReportMetric(float64(p.Counters.Lost["events"]+gaps)/float64(b.N), "lost/op")
 }
