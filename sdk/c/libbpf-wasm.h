@@ -79,6 +79,9 @@ enum {
 	BPF_F_LOCK = 4,
 };
 
+/* wasm-bpf's header's default poll timeout, for code that uses the name. */
+#define POLL_TIMEOUT_MS 100
+
 #ifndef NOMIA_BUFFER_RECORD_SIZE
 #define NOMIA_BUFFER_RECORD_SIZE (256 * 1024)
 #endif

@@ -34,6 +34,8 @@ type Options struct {
 	// WASISysroot is wasi-libc's sysroot; "" means Debian's (/usr, with
 	// headers in /usr/include/wasm32-wasi and libraries in /usr/lib/wasm32-wasi).
 	WASISysroot string
+	// Output is where the guest is written; "" means DIR/NAME.wasm.
+	Output string
 	// Log receives the commands Build runs; nil discards them.
 	Log io.Writer
 }
@@ -72,7 +74,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Module: filepath.Join(dir, name+".wasm"), Package: pkg}
+	res := &Result{Module: opts.Output, Package: pkg}
+	if res.Module == "" {
+		res.Module = filepath.Join(dir, name+".wasm")
+	}
 	write := func(file string, data []byte) error {
 		path := filepath.Join(dir, file)
 		res.Generated = append(res.Generated, path)

@@ -11,7 +11,11 @@ import (
 
 // cDecl is how the BPF source declares name of type t, for comments.
 func cDecl(t btf.Type, name string) string {
-	return strings.TrimSpace(ctype.Name(t) + " " + name)
+	spelled := ctype.Name(t)
+	if base, dims, ok := strings.Cut(spelled, "["); ok && !strings.Contains(base, "(") {
+		return strings.TrimSpace(base) + " " + name + "[" + dims
+	}
+	return strings.TrimSpace(spelled + " " + name)
 }
 
 // cTypes writes C struct definitions for wasm32 whose layout is that of BTF

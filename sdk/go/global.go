@@ -42,10 +42,10 @@ func encode(v any, size int) ([]byte, error) {
 	}
 	n := binary.Size(v)
 	if n < 0 {
-		return nil, fmt.Errorf("a %T has no fixed size: use a sized type such as uint32, int64, bool, [16]byte or a struct of them", v)
+		return nil, fmt.Errorf("%T has no fixed size: use a sized type such as uint32, int64, bool, [16]byte or a struct of them", v)
 	}
 	if n != size {
-		return nil, fmt.Errorf("a %T is %d bytes, want %d", v, n, size)
+		return nil, fmt.Errorf("%T is %d bytes, want %d", v, n, size)
 	}
 	return binary.Append(nil, binary.LittleEndian, v)
 }
@@ -87,7 +87,7 @@ func sizeOf(v any) (int, error) {
 	}
 	n := binary.Size(v)
 	if n < 0 {
-		return 0, fmt.Errorf("a %T has no fixed size: pass a []byte or a pointer to a sized type", v)
+		return 0, fmt.Errorf("%T has no fixed size: pass a []byte or a pointer to a sized type", v)
 	}
 	return n, nil
 }

@@ -15,9 +15,8 @@ struct event {
 	__u32 pid;
 	__u16 seq;
 	__u8 flag;
-	/* one byte of padding */
 	char comm[16];
-	/* four bytes of padding */
+	/* one byte of padding */
 	__u64 value;
 	__s32 neg;
 	/* four bytes of tail padding */
