@@ -1,14 +1,15 @@
 package gen
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -67,27 +68,33 @@ func buildGuest(t *testing.T, guest string) *Result {
 // prints "attached", and returns what it printed.
 func runGuest(t *testing.T, module []byte, n int, args ...string) string {
 	t.Helper()
-	out := &lines{want: "attached\n", ready: make(chan struct{})}
-	var log bytes.Buffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	r, w := io.Pipe()
+	printed := make(chan string)
 	go func() {
-		select {
-		case <-out.ready:
-			for seq := 1; seq <= n; seq++ {
-				unix.Prctl(magic, uintptr(seq), 0, 0, 0)
+		var all strings.Builder
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			all.WriteString(sc.Text() + "\n")
+			if sc.Text() == "attached" {
+				for seq := 1; seq <= n; seq++ {
+					unix.Prctl(magic, uintptr(seq), 0, 0, 0)
+				}
 			}
-		case <-ctx.Done():
 		}
+		io.Copy(io.Discard, r) // a line too long for the scanner must not block the guest
+		printed <- all.String()
 	}()
-	code, err := wasm.Run(ctx, module, wasm.Config{Args: args, Stdout: out, Stderr: out, Log: &log})
+	var log bytes.Buffer
+	code, err := wasm.Run(context.Background(), module, wasm.Config{Args: args, Stdout: w, Stderr: w, Log: &log})
+	w.Close()
+	out := <-printed
 	if err != nil || code != 0 {
 		t.Fatalf("guest: exit %d, %v\noutput:\n%s\nhost log:\n%s", code, err, out, &log)
 	}
 	if log.Len() > 0 {
 		t.Errorf("the host logged %q for a well-behaved guest", log.String())
 	}
-	return out.String()
+	return out
 }
 
 // wantEvents is what both guests print for n events with multiplier mult,
@@ -109,17 +116,7 @@ func wantEvents(n, mult int) string {
 // the globals it set took effect, that the events decoded into the generated
 // struct carry the values the kernel wrote, and the map operations' results.
 func TestGoGuest(t *testing.T) {
-	res := buildGuest(t, "goguest")
-	module, err := os.ReadFile(res.Module)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bpftest.NoLeaks(t, "on_prctl")
-	const n, mult = 5, 7
-	got := runGuest(t, module, n, "goguest", fmt.Sprint(os.Getpid()), fmt.Sprint(n), fmt.Sprint(mult))
-	if want := "unknown global refused: true\n" + wantEvents(n, mult); got != want {
-		t.Errorf("guest printed\n%s\nwant\n%s", got, want)
-	}
+	testGuest(t, "goguest", 7, "unknown global refused: true\n")
 }
 
 // TestCGuest builds testdata/cguest, a C program using only wasm-bpf's
@@ -127,41 +124,21 @@ func TestGoGuest(t *testing.T) {
 // it and checks the same values as TestGoGuest, printed by the guest from
 // the generated struct event.
 func TestCGuest(t *testing.T) {
-	res := buildGuest(t, "cguest")
+	testGuest(t, "cguest", 3, "")
+}
+
+// testGuest builds and runs testdata/guest with multiplier mult and checks
+// that it printed first, then the events and map results.
+func testGuest(t *testing.T, guest string, mult int, first string) {
+	res := buildGuest(t, guest)
 	module, err := os.ReadFile(res.Module)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bpftest.NoLeaks(t, "on_prctl")
-	const n, mult = 5, 3
-	got := runGuest(t, module, n, "main", fmt.Sprint(os.Getpid()), fmt.Sprint(n), fmt.Sprint(mult))
-	if want := wantEvents(n, mult); got != want {
+	const n = 5
+	got := runGuest(t, module, n, guest, fmt.Sprint(os.Getpid()), fmt.Sprint(n), fmt.Sprint(mult))
+	if want := first + wantEvents(n, mult); got != want {
 		t.Errorf("guest printed\n%s\nwant\n%s", got, want)
 	}
-}
-
-// lines collects a guest's output and closes ready when want is printed.
-type lines struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	want  string
-	ready chan struct{}
-	done  bool
-}
-
-func (l *lines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf.Write(p)
-	if !l.done && strings.Contains(l.buf.String(), l.want) {
-		l.done = true
-		close(l.ready)
-	}
-	return len(p), nil
-}
-
-func (l *lines) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

@@ -18,11 +18,7 @@ import (
 // NAME_bpf__open, __open_opts, __load, __open_and_load, __attach, __detach and
 // __destroy, as bpftool's skeletons for libbpf have them.
 func CSkeleton(pkg *bpfpkg.Package, name string) ([]byte, error) {
-	o, err := parse(pkg.Object)
-	if err != nil {
-		return nil, err
-	}
-	gs, err := o.globals()
+	o, err := describe(pkg)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +49,7 @@ func CSkeleton(pkg *bpfpkg.Package, name string) ([]byte, error) {
 	member("bpf_program", "progs", progs)
 	types := newCTypes()
 	sections := map[string][]global{}
-	for _, g := range gs {
+	for _, g := range o.globals {
 		sections[g.Section] = append(sections[g.Section], g)
 	}
 	for _, sec := range []string{".rodata", ".data"} {
@@ -131,17 +127,13 @@ static inline void %[1]s__detach(struct %[1]s *skel) { (void)skel; }
 // object's ring-buffer and perf-buffer maps (and the structs they contain),
 // laid out for wasm32 exactly as on the BPF target.
 func CEvents(pkg *bpfpkg.Package, name string) ([]byte, error) {
-	o, err := parse(pkg.Object)
-	if err != nil {
-		return nil, err
-	}
-	evs, err := events(pkg, o.spec)
+	d, err := describe(pkg)
 	if err != nil {
 		return nil, err
 	}
 	guard := strings.ToUpper(cIdent(name)) + "_WASM_H"
 	types := newCTypes()
-	for _, e := range evs {
+	for _, e := range d.events {
 		types.define(e.Struct)
 	}
 	var b bytes.Buffer

@@ -10,6 +10,7 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
 
+	"nomia.dev/nomia/bpfpkg"
 	wasmbpf "nomia.dev/nomia/sdk/go"
 )
 
@@ -33,6 +34,30 @@ func parse(obj []byte) (*object, error) {
 		o.sections[s.Name] = s
 	}
 	return o, nil
+}
+
+// described is what the generators need to know of a package's object.
+type described struct {
+	*object
+	globals []global
+	events  []eventType
+}
+
+// describe parses pkg's object and lists its globals and event structs.
+func describe(pkg *bpfpkg.Package) (*described, error) {
+	o, err := parse(pkg.Object)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := o.globals()
+	if err != nil {
+		return nil, err
+	}
+	evs, err := events(pkg, o.spec)
+	if err != nil {
+		return nil, err
+	}
+	return &described{object: o, globals: gs, events: evs}, nil
 }
 
 // global is one global variable with its type.

@@ -25,15 +25,7 @@ type GoOptions struct {
 // and one Go struct per event struct, named after the C struct (struct
 // event → Event) with the same layout, for wasmbpf.OpenBufferOf.
 func GoFile(pkg *bpfpkg.Package, opts GoOptions) ([]byte, error) {
-	o, err := parse(pkg.Object)
-	if err != nil {
-		return nil, err
-	}
-	gs, err := o.globals()
-	if err != nil {
-		return nil, err
-	}
-	evs, err := events(pkg, o.spec)
+	d, err := describe(pkg)
 	if err != nil {
 		return nil, err
 	}
@@ -42,13 +34,13 @@ func GoFile(pkg *bpfpkg.Package, opts GoOptions) ([]byte, error) {
 	b.WriteString("import (\n\t_ \"embed\"\n\n\twasmbpf \"nomia.dev/nomia/sdk/go\"\n)\n\n")
 	fmt.Fprintf(&b, "// bpfObject is the BPF object compiled from %s.\n//\n//go:embed %s\nvar bpfObject []byte\n\n", opts.Source, opts.ObjectFile)
 	b.WriteString("// bpfGlobals locates the object's global variables for Object.SetGlobal.\nvar bpfGlobals = []wasmbpf.Global{\n")
-	for _, g := range gs {
+	for _, g := range d.globals {
 		fmt.Fprintf(&b, "\t{Name: %q, Section: %q, Offset: %d, Size: %d}, // %s\n", g.Name, g.Section, g.Offset, g.Size, cDecl(g.Type, g.Name))
 	}
 	b.WriteString("}\n\n// openBPF opens the embedded object with its globals table.\n")
 	b.WriteString("func openBPF() (*wasmbpf.Object, error) { return wasmbpf.Open(bpfObject, bpfGlobals) }\n")
 	types := newGoTypes()
-	for _, e := range evs {
+	for _, e := range d.events {
 		name := exported(e.Struct.Name)
 		types.declare(e.Struct, fmt.Sprintf("%s is struct %s of %s, the records of map %s.", name, e.Struct.Name, opts.Source, e.Map))
 	}

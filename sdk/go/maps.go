@@ -45,15 +45,7 @@ func (m *Map) Lookup(key, value any) error {
 	if err != nil {
 		return err
 	}
-	n, err := sizeOf(value)
-	if err != nil {
-		return m.fail("lookup", err)
-	}
-	buf := make([]byte, n)
-	if err := m.operate("lookup", cmdLookup, k, buf, nil, 0); err != nil {
-		return err
-	}
-	return m.wrap("lookup", decode(buf, value))
+	return m.fetch("lookup", cmdLookup, k, value)
 }
 
 // Update sets key to value.
@@ -93,15 +85,25 @@ func (m *Map) NextKey(key, next any) error {
 			return err
 		}
 	}
-	n, err := sizeOf(next)
+	return m.fetch("next key", cmdNextKey, k, next)
+}
+
+// fetch runs a command for which the kernel writes a buffer the size of out
+// (the value of a lookup, the key of get_next_key), then decodes it into out.
+func (m *Map) fetch(what string, cmd mapCmd, key []byte, out any) error {
+	n, err := sizeOf(out)
 	if err != nil {
-		return m.fail("next key", err)
+		return m.fail(what, err)
 	}
 	buf := make([]byte, n)
-	if err := m.operate("next key", cmdNextKey, k, nil, buf, 0); err != nil {
+	value, next := buf, []byte(nil)
+	if cmd == cmdNextKey {
+		value, next = nil, buf
+	}
+	if err := m.operate(what, cmd, key, value, next, 0); err != nil {
 		return err
 	}
-	return m.wrap("next key", decode(buf, next))
+	return m.wrap(what, decode(buf, out))
 }
 
 // Iterate walks the map's entries:
@@ -131,7 +133,7 @@ func (it *MapIterator) Next(key, value any) bool {
 			return false
 		}
 		next := make([]byte, n)
-		if err := it.m.operate("iterate", cmdNextKey, it.prev, nil, next, 0); err != nil {
+		if err := it.m.fetch("iterate", cmdNextKey, it.prev, next); err != nil {
 			if isNotExist(err) {
 				it.done = true
 				return false
