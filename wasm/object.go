@@ -30,7 +30,19 @@ func loadObject(elf []byte) (*object, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load BPF object: %v", err)
 	}
-	return &object{spec: spec, coll: coll, buffers: map[*ebpf.Map]*buffer{}}, nil
+	o := &object{spec: spec, coll: coll, buffers: map[*ebpf.Map]*buffer{}}
+	// A perf buffer keeps only what is written while a reader is open: open
+	// them now, so that nothing is lost between attach and the first poll.
+	// (Ring buffers keep records without a reader.) A failure is reported by
+	// the first poll, which tries again.
+	for name, m := range coll.Maps {
+		if m.Type() == ebpf.PerfEventArray {
+			if b, err := newBuffer(m, name); err == nil {
+				o.buffers[m] = b
+			}
+		}
+	}
+	return o, nil
 }
 
 // attach attaches the program whose function is name. A non-empty target

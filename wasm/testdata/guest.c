@@ -139,11 +139,12 @@ static int events(uint32_t pid, int n)
 		return 13;
 	printf("attached\n");
 	fflush(stdout);
-	for (t.mode = 0; t.events < n;)
-		if (poll(obj, rb, &t, 1000) < 0)
+	/* Records that never come are a failure, not a reason to hang. */
+	for (int idle = 0, r; idle < 10 && (t.mode = 0, t.events < n); idle = r ? 0 : idle + 1)
+		if ((r = poll(obj, rb, &t, 1000)) < 0)
 			return 14;
-	for (t.mode = 1; t.small < n;)
-		if (poll(obj, pb, &t, 1000) < 0)
+	for (int idle = 0, r; idle < 10 && (t.mode = 1, t.small < n); idle = r ? 0 : idle + 1)
+		if ((r = poll(obj, pb, &t, 1000)) < 0)
 			return 15;
 	printf("events %d seqsum %u small %d smallsum %u bad %d comm %s\n", t.events, t.seqsum, t.small, t.smallsum, t.bad, t.comm);
 
