@@ -107,6 +107,9 @@ func wantEvents(n, mult int) string {
 		fmt.Fprintf(&b, "event pid=true seq=%d flag=%d comm=gen.test value=%d neg=%d\n", seq, seq%2, seq*mult, -seq)
 		sum += seq * mult
 	}
+	for seq := 1; seq <= n; seq++ {
+		fmt.Fprintf(&b, "small seq=%d half=%d\n", seq, -100*seq)
+	}
 	fmt.Fprintf(&b, "keys %d sum %d updated 42 deleted-lookup-not-exist true\n", n, sum)
 	return b.String()
 }

@@ -1,6 +1,7 @@
 // The BPF side of the SDK tests' guests: prctl(MAGIC, seq) from the process
 // whose tgid the guest set in targ_pid sends an event with a padded layout to
-// a ring buffer and records counts[seq] = seq * multiplier.
+// a ring buffer, a small one to a perf buffer, and records
+// counts[seq] = seq * multiplier.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
@@ -21,6 +22,17 @@ struct event {
 	__s32 neg;
 	/* four bytes of tail padding */
 };
+
+struct small {
+	__u32 seq;
+	__s16 half;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} smalls SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -50,6 +62,9 @@ int on_prctl(struct prctl_args *ctx)
 	__u32 seq = ctx->arg2;
 	__u64 value = seq * multiplier;
 	bpf_map_update_elem(&counts, &seq, &value, BPF_ANY);
+
+	struct small sm = {.seq = seq, .half = -(__s16)(seq * 100)};
+	bpf_perf_event_output(ctx, &smalls, BPF_F_CURRENT_CPU, &sm, sizeof(sm));
 
 	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)

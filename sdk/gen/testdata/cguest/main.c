@@ -7,7 +7,7 @@
 #include "probe.skel.h"
 #include "probe.wasm.h"
 
-static int want, seen;
+static int want, seen, smalls;
 static uint32_t pid;
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -22,9 +22,20 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int handle_small(void *ctx, void *data, size_t size)
+{
+	const struct small *s = data;
+	(void)ctx;
+	if (size < sizeof(*s))
+		return -1;
+	printf("small seq=%u half=%d\n", s->seq, s->half);
+	smalls++;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct bpf_buffer *rb = NULL;
+	struct bpf_buffer *rb = NULL, *pb = NULL;
 	struct probe_bpf *skel;
 	int err;
 
@@ -59,10 +70,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "failed to open the ring buffer\n");
 		goto cleanup;
 	}
+	pb = bpf_buffer__open(skel->maps.smalls, handle_small, NULL);
+	/* A perf buffer keeps only what arrives while its reader is open: the
+	 * first poll opens it. */
+	if (!pb || bpf_buffer__poll(pb, 0) < 0) {
+		err = -1;
+		fprintf(stderr, "failed to open the perf buffer\n");
+		goto cleanup;
+	}
 	printf("attached\n");
 	fflush(stdout);
 	while (seen < want) {
 		err = bpf_buffer__poll(rb, 1000);
+		if (err < 0) {
+			printf("poll: %d\n", err);
+			goto cleanup;
+		}
+	}
+	while (smalls < want) {
+		err = bpf_buffer__poll(pb, 1000);
 		if (err < 0) {
 			printf("poll: %d\n", err);
 			goto cleanup;
@@ -93,6 +119,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	bpf_buffer__free(rb);
+	bpf_buffer__free(pb);
 	probe_bpf__destroy(skel);
 	return err < 0 ? -err : err;
 }

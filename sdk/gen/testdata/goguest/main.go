@@ -1,6 +1,6 @@
 // A Go wasm-bpf guest for the SDK tests: it sets targ_pid and multiplier,
-// loads and attaches probe.bpf.c, decodes N events into the generated Event
-// struct, then walks, reads and deletes map entries.
+// loads and attaches probe.bpf.c, decodes N ring-buffer and N perf-buffer
+// events into the generated Event and Small structs, then walks, reads and deletes map entries.
 //
 //	goguest PID N MULTIPLIER
 package main
@@ -52,15 +52,37 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	var smalls []Small
+	perf, err := wasmbpf.OpenBufferOf(obj, "smalls", func(s *Small) error {
+		smalls = append(smalls, *s)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// A perf buffer keeps only what arrives while its reader is open: the
+	// first poll opens it.
+	if _, err := perf.Poll(0); err != nil {
+		return err
+	}
 	fmt.Println("attached")
 	for len(got) < n {
 		if _, err := buf.Poll(time.Second); err != nil {
 			return err
 		}
 	}
+	for len(smalls) < n {
+		if _, err := perf.Poll(time.Second); err != nil {
+			return err
+		}
+	}
 	for _, e := range got {
 		fmt.Printf("event pid=%v seq=%d flag=%d comm=%s value=%d neg=%d\n",
 			e.Pid == uint32(pid), e.Seq, e.Flag, wasmbpf.CString(e.Comm[:]), e.Value, e.Neg)
+	}
+
+	for _, s := range smalls {
+		fmt.Printf("small seq=%d half=%d\n", s.Seq, s.Half)
 	}
 
 	counts, err := obj.Map("counts")
