@@ -114,12 +114,43 @@ func TestDashboardStartWatchStop(t *testing.T) {
 	})
 	screenshot(t, ctx, "dashboard-events.png")
 
+	// The table keeps at most "Rows kept" rows, newest first.
+	do(t, ctx, "keeping 3 rows", chromedp.SetValue(chromedp.ID("row-cap"), "3"))
+	more := filepath.Join(filepath.Dir(path), "more")
+	waitUntil(t, "3 rows, the newest first", func() { os.ReadFile(more) }, func() bool {
+		rows := eval[[]string](t, ctx, `[...document.querySelectorAll("#events tbody tr")].map(r => r.textContent)`)
+		return len(rows) == 3 && strings.Contains(rows[0], more) &&
+			strings.Contains(text(t, ctx, "#event-count"), "3 shown")
+	})
+
+	// Pause and resume go through the API and show in the list.
+	for _, step := range []struct{ button, state string }{{"pause", "paused"}, {"resume", "running"}} {
+		do(t, ctx, step.button+" opens",
+			chromedp.Click(chromedp.CSS(fmt.Sprintf(`button[data-action=%q][data-name="opens"]`, step.button))),
+			chromedp.Poll[chromedp.Void](`(document.querySelector('`+row("opens")+` td:nth-child(2)') || {}).textContent === "`+step.state+`"`))
+	}
+	if p, err := ts.Client.Get(context.Background(), "opens"); err != nil || p.State != "running" {
+		t.Errorf("opens after pause and resume: %+v (%v), want running", p, err)
+	}
+
 	// The same name again: the server refuses, the page shows its line.
 	startFromUpload(t, ctx, opensnoop, "opens", "--only_failed")
 	do(t, ctx, "seeing the conflict", chromedp.Poll[chromedp.Void](`!document.getElementById("error").hidden`))
 	if got, want := text(t, ctx, "#error"), "start opens: a program of that name exists: stop it first or pick another name"; got != want {
 		t.Errorf("second start of opens: page says %q, want %q", got, want)
 	}
+
+	// A path as a reference: the server resolves only URLs and OCI
+	// references, and the page shows why in its one line.
+	do(t, ctx, "starting from a path reference",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("start-file").value = ""`),
+		chromedp.SetValue(chromedp.ID("start-source"), opensnoop),
+		chromedp.Click(chromedp.ID("start-button")),
+		chromedp.Poll[chromedp.Void](`document.getElementById("error").textContent.startsWith("start: source")`))
+	if got := text(t, ctx, "#error"); !strings.Contains(got, "the server resolves only URLs and OCI references: upload the package instead") || strings.Contains(got, "\n") {
+		t.Errorf("path reference: page says %q, want the server's one line", got)
+	}
+	do(t, ctx, "clearing the reference", chromedp.SetValue(chromedp.ID("start-source"), " "))
 
 	// readsize, counting this test binary's reads: 7 reads of 3 MiB land in
 	// the 2097152 -> 4194303 slot, which nothing else here asks for.

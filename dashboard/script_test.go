@@ -7,6 +7,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"nomia.dev/nomia/dashboard"
+	"nomia.dev/nomia/server"
+	"nomia.dev/nomia/server/servertest"
+	"nomia.dev/nomia/version"
 )
 
 // page opens the dashboard, served alone, in a browser: enough to run its
@@ -84,5 +87,19 @@ func TestSSEParserInBrowser(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("event %d: %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// TestDashboardWithoutToken checks a server that needs no token (loopback,
+// NoAuth) shows the dashboard at once, without asking for one.
+func TestDashboardWithoutToken(t *testing.T) {
+	ctx := browser(t)
+	ts := servertest.New(t, server.Config{NoAuth: true, Dashboard: dashboard.Handler()})
+	do(t, ctx, "opening the dashboard", chromedp.Navigate(ts.URL), chromedp.WaitVisible(chromedp.ID("no-programs")))
+	if hidden := eval[bool](t, ctx, `document.getElementById("login").hidden && document.getElementById("forget").hidden`); !hidden {
+		t.Error("the page asks for a token the server does not need")
+	}
+	if got := text(t, ctx, "#health"); got != "version "+version.Version {
+		t.Errorf("header says %q, want the server's version %s", got, version.Version)
 	}
 }
