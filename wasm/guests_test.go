@@ -104,11 +104,11 @@ func storeGuest(t testing.TB, key, path string) []byte {
 }
 
 // writeObjHeader writes obj as the C array bpf_obj, as wasm-bpf's generated
-// headers do.
+// headers do; it is writable, so that the guest can patch globals.
 func writeObjHeader(t testing.TB, path string, obj []byte) {
 	t.Helper()
 	var b bytes.Buffer
-	b.WriteString("static const unsigned char bpf_obj[] = {")
+	b.WriteString("static unsigned char bpf_obj[] = {")
 	for i, c := range obj {
 		if i%16 == 0 {
 			b.WriteString("\n")

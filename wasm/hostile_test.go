@@ -21,7 +21,7 @@ func TestHostileOutOfBounds(t *testing.T) {
 	if err != nil || code != 0 {
 		t.Fatalf("Run = %d, %v\n%s", code, err, stdout)
 	}
-	want := "load-garbage 0\nload-oob 0\nload-huge 0\nattach-name -14\nattach-missing -22\nfd-name -1\n" +
+	want := "load-garbage 0\nload-oob 0\nload-huge 0\nattach-name -14\nattach-missing -22\nfd-name -1\nfd-skeleton-name 1\n" +
 		"lookup-key -14\nlookup-value -14\nbad-cmd -22\npoll-data -14\npoll-huge -14\npoll-hash -22\nclose 0\n"
 	if stdout != want {
 		t.Errorf("guest printed\n%s\nwant\n%s", stdout, want)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -122,6 +123,11 @@ func (g *guest) mapFD(_ context.Context, m api.Module, s []uint64) {
 		return
 	}
 	mp := o.coll.Maps[name]
+	if _, section, ok := strings.Cut(name, "."); mp == nil && ok {
+		// libbpf and skeletons name a global section's map after the object
+		// ("runqlat_.rodata"); cilium/ebpf names it by the section alone.
+		mp = o.coll.Maps["."+section]
+	}
 	if mp == nil {
 		g.logf(call, "the object has no map %q", name)
 		return

@@ -3,6 +3,7 @@ package wasm
 import (
 	"bytes"
 	"context"
+	"debug/elf"
 	"fmt"
 	"os"
 	"strings"
@@ -83,6 +84,43 @@ func TestGuestsEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPatchedGlobal has the C guest set a const volatile global the way
+// wasm-bpf guests do, by writing its bytes in the ELF's .rodata before load:
+// the events carry the patched value.
+func TestPatchedGlobal(t *testing.T) {
+	const n = 3
+	bpftest.NoLeaks(t, "on_prctl")
+	args := []string{"guest", "events", fmt.Sprint(os.Getpid()), fmt.Sprint(n), fmt.Sprint(rodataOffset(t, bpfObject(t), "mark"))}
+	code, err, stdout, log := runGuest(t, context.Background(), cGuest(t), n, Config{Args: args})
+	if err != nil || code != 0 {
+		t.Fatalf("Run = %d, %v\n%s\n%s", code, err, stdout, log)
+	}
+	// The guest counts an event whose tail[0] is not the patched 0xcd as bad.
+	if want := wantEvents(n); stdout != want {
+		t.Errorf("guest printed\n%s\nwant\n%s", stdout, want)
+	}
+}
+
+// rodataOffset is the file offset of the global sym in the object's .rodata.
+func rodataOffset(t *testing.T, obj []byte, sym string) int64 {
+	t.Helper()
+	f, err := elf.NewFile(bytes.NewReader(obj))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range syms {
+		if s.Name == sym && int(s.Section) < len(f.Sections) && f.Sections[s.Section].Name == ".rodata" {
+			return int64(f.Sections[s.Section].Offset + s.Value)
+		}
+	}
+	t.Fatalf("the object has no global %s in .rodata", sym)
+	return 0
 }
 
 // TestRecordLargerThanBuffer polls an 8 KiB event into a 64-byte buffer: the

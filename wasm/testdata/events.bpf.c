@@ -9,6 +9,10 @@
 #define TAIL 8192 /* larger than wasm-bpf's 4 KiB event buffer */
 #endif
 
+/* The first byte of each event's tail: a guest may patch it in the ELF's
+ * .rodata before loading, as wasm-bpf guests set their globals. */
+const volatile __u8 mark = 0xab;
+
 struct event {
 	__u32 pid;
 	__u32 seq;
@@ -74,7 +78,7 @@ int on_prctl(struct prctl_args *ctx)
 	e->pid = pid;
 	e->seq = seq;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	e->tail[0] = 0xab;
+	e->tail[0] = mark;
 	e->tail[TAIL - 1] = (__u8)seq;
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -2,7 +2,9 @@
 // examples: the host calls are declared here (the guest SDK header comes
 // later). Built with -DWRAPPER it polls through the callback-wrapper variant.
 //
-//	guest events PID N  load, attach, receive N events, exercise the maps
+//	guest events PID N [OFF]  load, attach, receive N events, exercise the
+//	                    maps; with OFF, first patch the global mark at that
+//	                    offset of the ELF to 0xcd
 //	guest oob           out-of-bounds pointers and huge sizes
 //	guest fd            descriptors and handles the guest does not own
 //	guest trap PID      attach, then trap inside the record callback
@@ -57,6 +59,7 @@ struct totals {
 };
 
 static char data[16384];
+static uint8_t mark = 0xab; /* the tail[0] the events should carry */
 
 static int on_record(void *ctx, void *rec, size_t size)
 {
@@ -83,7 +86,7 @@ static int on_record(void *ctx, void *rec, size_t size)
 		return 0;
 	}
 	struct event *e = rec;
-	if (size != sizeof(*e) || e->pid != t->pid || e->tail[0] != 0xab || e->tail[TAIL - 1] != (uint8_t)e->seq)
+	if (size != sizeof(*e) || e->pid != t->pid || e->tail[0] != mark || e->tail[TAIL - 1] != (uint8_t)e->seq)
 		t->bad++;
 	t->events++;
 	t->seqsum += e->seq;
@@ -176,6 +179,7 @@ static int oob(void)
 	printf("attach-name %d\n", wasm_attach_bpf_program(obj, (const char *)0xfffffff0, NULL));
 	printf("attach-missing %d\n", wasm_attach_bpf_program(obj, "no_such_prog", NULL));
 	printf("fd-name %d\n", wasm_bpf_map_fd_by_name(obj, (const char *)0x7ffffff0));
+	printf("fd-skeleton-name %d\n", wasm_bpf_map_fd_by_name(obj, "events_.rodata") > 0);
 	uint32_t key = 1;
 	printf("lookup-key %d\n", wasm_bpf_map_operate(fd, LOOKUP, (void *)0xfffffffe, data, NULL, 0));
 	printf("lookup-value %d\n", wasm_bpf_map_operate(fd, LOOKUP, &key, (void *)0xfffffffc, NULL, 0));
@@ -257,8 +261,11 @@ int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 	uint32_t pid = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
-	if (!strcmp(mode, "events"))
+	if (!strcmp(mode, "events")) {
+		if (argc > 4)
+			bpf_obj[atoi(argv[4])] = mark = 0xcd;
 		return events(pid, argc > 3 ? atoi(argv[3]) : 1);
+	}
 	if (!strcmp(mode, "oob"))
 		return oob();
 	if (!strcmp(mode, "fd"))
