@@ -130,20 +130,25 @@ func TestHostileTrapInCallback(t *testing.T) {
 	}
 }
 
-// TestHostileEndlessLoop cancels a guest spinning in a loop after it attached
-// a program: Run returns the cancellation as one line and detaches.
+// TestHostileEndlessLoop cancels a guest after it attached a program, once
+// while it spins in a loop and once while it waits in a poll with a timeout
+// of 24 days: Run returns the cancellation as one line and detaches.
 func TestHostileEndlessLoop(t *testing.T) {
-	bpftest.NoLeaks(t, "on_prctl")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out := newOutput("attached")
-	go func() {
-		<-out.ready
-		cancel()
-	}()
-	_, err := Run(ctx, cGuest(t), Config{Args: []string{"guest", "loop", fmt.Sprint(os.Getpid())}, Stdout: out})
-	if err == nil || err.Error() != "wasm guest stopped: context canceled" {
-		t.Fatalf("Run: %v; want \"wasm guest stopped: context canceled\"\n%s", err, out)
+	for _, mode := range []string{"loop", "block"} {
+		t.Run(mode, func(t *testing.T) {
+			bpftest.NoLeaks(t, "on_prctl")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			out := newOutput("attached")
+			go func() {
+				<-out.ready
+				cancel()
+			}()
+			_, err := Run(ctx, cGuest(t), Config{Args: []string{"guest", mode, fmt.Sprint(os.Getpid())}, Stdout: out})
+			if err == nil || err.Error() != "wasm guest stopped: context canceled" {
+				t.Fatalf("Run: %v; want \"wasm guest stopped: context canceled\"\n%s", err, out)
+			}
+		})
 	}
 }
 

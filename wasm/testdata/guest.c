@@ -10,6 +10,7 @@
 //	guest trap PID      attach, then trap inside the record callback
 //	guest exit PID      attach, then exit(7) inside the record callback
 //	guest loop          attach, then loop forever
+//	guest block         attach, then poll with a timeout of 24 days
 //	guest oom           attach, then grow memory until it fails, then trap
 //	guest calls N       time N map lookups through the host (prints ns)
 //	guest names N       time N wasm_bpf_map_fd_by_name calls (prints ns)
@@ -277,6 +278,14 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		for (;;)
 			poll(obj, wasm_bpf_map_fd_by_name(obj, "events"), &t, 1000);
+	}
+	if (!strcmp(mode, "block")) {
+		uint64_t obj = load_attached(pid);
+		struct totals t = {.pid = pid};
+		printf("attached\n");
+		fflush(stdout);
+		for (;;)
+			poll(obj, wasm_bpf_map_fd_by_name(obj, "events"), &t, 0x7fffffff);
 	}
 	if (!strcmp(mode, "loop")) {
 		load_attached(pid);
