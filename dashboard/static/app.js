@@ -116,7 +116,10 @@ async function begin() {
   try {
     await refresh();
   } catch (e) {
-    if (e.status !== 401) showError(e);
+    if (e.status !== 401) {
+      showError(e);
+      pollTimer = setTimeout(begin, pollMillis); // the server may be starting
+    }
     return;
   }
   clearError();
@@ -380,6 +383,8 @@ function streamEvents(w) {
       w.lastSeq = ev.seq;
       w.total++;
       w.events.push(ev);
+      // A hidden tab draws no frames: trim here too, so memory stays bounded.
+      if (w.events.length > 2 * rowCap()) trim(w, rowCap());
       drawSoon(w);
     } else if (type === 'gap') {
       w.gaps += JSON.parse(data).missed;
@@ -415,16 +420,20 @@ function rowCap() {
 
 const cellText = (v) => (v === undefined ? '' : nomiaMaps.show(v));
 
+// trim keeps the newest cap events; those dropped may have been drawn.
+function trim(w, cap) {
+  if (w.events.length <= cap) return;
+  w.drawn = Math.max(0, w.drawn - (w.events.length - cap));
+  w.events.splice(0, w.events.length - cap);
+}
+
 // renderEvents shows the newest events first, at most rowCap rows; new rows
 // are added to the top, and the table is rebuilt only when a field appears
 // that no column shows yet.
 function renderEvents(full) {
   const w = watched;
   const cap = rowCap();
-  if (w.events.length > cap) {
-    w.drawn = Math.max(0, w.drawn - (w.events.length - cap));
-    w.events.splice(0, w.events.length - cap);
-  }
+  trim(w, cap);
   const fresh = w.events.slice(full ? 0 : w.drawn);
   for (const ev of fresh) {
     for (const k of Object.keys(ev.data && typeof ev.data === 'object' ? ev.data : { value: 0 })) {
