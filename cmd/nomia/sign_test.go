@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,6 +29,17 @@ func TestSignedRun(t *testing.T) {
 	good, evil := filepath.Join(keys, "good"), filepath.Join(keys, "evil")
 	c.must("key", "generate", "--output-key-prefix", good)
 	c.must("key", "generate", "--output-key-prefix", evil)
+
+	// A wrong password fails before anything is pushed.
+	wrong := *c
+	wrong.env = append(slices.Clone(c.env), sign.PasswordEnv+"=wrong")
+	notPushed := srv.Host + "/tools/getppid:wrong-password"
+	if _, errOut, ok := wrong.run("", "push", "-q", "--sign", good+".key", notPushed, pkgPath); ok || !strings.Contains(errOut, "wrong password") {
+		t.Errorf("push --sign with a wrong password: ok %v, %q", ok, errOut)
+	}
+	if _, errOut, ok := c.run("", "pull", "-q", "--cache-dir", t.TempDir(), notPushed); ok || !strings.Contains(errOut, "not found") {
+		t.Errorf("after a refused push --sign, pull: ok %v, %q; want not found", ok, errOut)
+	}
 
 	signedRef := srv.Host + "/tools/getppid:v1"
 	signedPin := strings.TrimSpace(c.must("push", "-q", "--sign", good+".key", signedRef, pkgPath))
@@ -106,10 +118,12 @@ func copySignature(t *testing.T, from, to string) {
 
 // runRefused runs `nomia run` with runner args ending in SOURCE, expecting a
 // refusal: a non-zero exit with one line on stderr, which it returns. It runs
-// in a private mount namespace like runEvent, in case it is not refused.
+// in a private mount namespace like runEvent, in case it is not refused; the
+// short --duration only bounds how long such a failing test takes (an
+// accepted run exits 0 whenever it stops).
 func (c *cli) runRefused(args ...string) string {
 	c.t.Helper()
-	args = append([]string{c.bin, "run", "--duration", "30s"}, args...)
+	args = append([]string{c.bin, "run", "--duration", "2s"}, args...)
 	if unshare, err := exec.LookPath("unshare"); err == nil {
 		args = append([]string{unshare, "-m", "--propagation", "private"}, args...)
 	}
