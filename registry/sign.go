@@ -87,6 +87,9 @@ func (c *Client) Verify(ctx context.Context, a *Artifact, store *cache.Store, po
 			// cached signature's verdict says more than a network error.
 			return cachedErr
 		}
+		if !isVerdict(err) {
+			err = fmt.Errorf("%w (the signature comes from registry %s until a verification caches it; then --pull never works offline)", err, r.Registry)
+		}
 		return singleLine{err}
 	}
 	if err := rec.storeInto(ctx, store, sigRef); err != nil {
