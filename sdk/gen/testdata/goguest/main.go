@@ -23,6 +23,10 @@ func main() {
 }
 
 func run() error {
+	if len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: main PID N MULTIPLIER")
+		os.Exit(2)
+	}
 	pid, _ := strconv.Atoi(os.Args[1])
 	n, _ := strconv.Atoi(os.Args[2])
 	mult, _ := strconv.Atoi(os.Args[3])
