@@ -63,7 +63,7 @@ run_one() {
 	wait "$pid"
 	rc=$?
 	wait "$wl"
-	first=$(grep -v -m1 '^TIME ' "$WORK/out")
+	first=$(grep -v -m1 -e '^TIME ' -e '^$' "$WORK/out")
 	if [ "$rc" != 0 ]; then
 		first=$(grep '^nomia: ' "$WORK/err" | tail -1 | sed 's/^nomia: //')
 		case $first in
@@ -71,6 +71,9 @@ run_one() {
 		*"has no programs to run"*) result="no programs" ;;
 		*) result="FAIL (exit $rc)" ;;
 		esac
+	elif grep -q -e ' : count  *distribution' -e '^@' "$WORK/out"; then
+		result=maps
+		first=$(grep -m1 -B1 ' : count  *distribution' "$WORK/out" | head -1)
 	elif [ -n "$first" ]; then
 		result=events
 	else
