@@ -113,7 +113,10 @@ func isVerdict(err error) bool {
 // errors (a registry's error body may span lines).
 type singleLine struct{ err error }
 
+// Error is the wrapped message with its line breaks and runs of space folded.
 func (e singleLine) Error() string { return oneLine(e.err.Error()) }
+
+// Unwrap is the error as sign returned it.
 func (e singleLine) Unwrap() error { return e.err }
 
 // cachedRepository is one repository's view of the cache, as sign reads a
@@ -123,16 +126,20 @@ type cachedRepository struct {
 	repo  string
 }
 
+// ref is the cache entry a tag of the repository is kept as.
 func (c *cachedRepository) ref(tag string) string { return c.repo + ":" + tag }
 
+// Resolve looks the repository's tag up among the cache's entries.
 func (c *cachedRepository) Resolve(ctx context.Context, tag string) (ocispec.Descriptor, error) {
 	return c.store.Resolve(ctx, c.ref(tag))
 }
 
+// Fetch reads a cached blob, checked against its digest as it is read.
 func (c *cachedRepository) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.ReadCloser, error) {
 	return c.store.Fetch(ctx, desc)
 }
 
+// Exists says whether the cache holds the blob.
 func (c *cachedRepository) Exists(ctx context.Context, desc ocispec.Descriptor) (bool, error) {
 	return c.store.Exists(ctx, desc)
 }
@@ -151,6 +158,8 @@ type recordedBlob struct {
 	data []byte
 }
 
+// Resolve asks the registry and remembers the answer: the signature
+// manifest to tag in the cache once it verified.
 func (t *recordingTarget) Resolve(ctx context.Context, ref string) (ocispec.Descriptor, error) {
 	desc, err := t.ReadOnlyTarget.Resolve(ctx, ref)
 	if err == nil {

@@ -33,7 +33,7 @@ func (d *distFlags) register(fs *pflag.FlagSet) {
 
 // registerVerify adds --verify, for the commands that fetch OCI artifacts.
 func (d *distFlags) registerVerify(fs *pflag.FlagSet) {
-	fs.Var(&d.verify, "verify", "cosign public key (e.g. cosign.pub): refuse an OCI artifact unless its manifest digest is signed with it; offline (--pull never) it checks the signature cached by an earlier verified pull")
+	fs.Var(&d.verify, "verify", "refuse an OCI artifact unless its manifest digest is signed with the cosign public key in `FILE` (e.g. cosign.pub); offline (--pull never) it checks the signature an earlier verified pull cached")
 }
 
 // registerCache adds --cache-dir, for every command that uses the cache.
@@ -89,6 +89,7 @@ type publicKeyFlag struct {
 	key  crypto.PublicKey
 }
 
+// Set reads and parses the key file at path.
 func (f *publicKeyFlag) Set(path string) error {
 	key, err := sign.ReadPublicKeyFile(path)
 	if err != nil {
@@ -98,6 +99,8 @@ func (f *publicKeyFlag) Set(path string) error {
 	return nil
 }
 
+// String is the key file's path, as given.
 func (f *publicKeyFlag) String() string { return f.path }
 
+// Type names the flag's value in help text.
 func (f *publicKeyFlag) Type() string { return "pubkey" }

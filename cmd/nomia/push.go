@@ -58,7 +58,7 @@ The key's password comes from $COSIGN_PASSWORD, else from the terminal.`,
 		},
 	}
 	df.registerTransport(cmd.Flags())
-	cmd.Flags().StringVar(&keyPath, "sign", "", "cosign private key (e.g. cosign.key) to sign the pushed manifest digest with")
+	cmd.Flags().StringVar(&keyPath, "sign", "", "sign the pushed manifest digest with the cosign private key in `FILE` (e.g. cosign.key)")
 	return cmd
 }
 
