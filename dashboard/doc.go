@@ -14,4 +14,10 @@
 // tab's sessionStorage; it goes out as an "Authorization: Bearer" header on
 // every call. Streams (Server-Sent Events) are read with fetch() and a
 // stream reader rather than EventSource, which cannot send that header.
+//
+// `nomia serve` mounts it: open http://127.0.0.1:8527/ and paste the token
+// from /var/lib/nomia/token. The files, in static/, need no build step:
+// index.html and style.css; sse.js reads event streams; maps.js draws map
+// entries (histograms as libbpf-tools print them); app.js is the rest of the
+// page. Their tests run in headless Chromium (see the _test.go files).
 package dashboard
