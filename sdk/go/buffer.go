@@ -69,7 +69,7 @@ func (b *Buffer) SetRecordSize(n int) {
 
 // Poll waits up to timeout for records, then hands every record that is ready
 // to the buffer's function, and returns how many it handed over. A timeout of
-// 0 takes what is ready without waiting.
+// 0 (or less) takes what is ready without waiting.
 func (b *Buffer) Poll(timeout time.Duration) (int, error) {
 	if b.buf == nil {
 		return 0, fmt.Errorf("wasmbpf: poll %s: the buffer is closed", b.m.name)

@@ -142,14 +142,20 @@ func (o *Object) Map(name string) (*Map, error) {
 	return m, nil
 }
 
-// Close detaches the object's programs and unloads it. The host also does
-// this when the guest exits.
+// Close detaches the object's programs, unloads it and closes its buffers.
+// The host also detaches and unloads when the guest exits.
 func (o *Object) Close() error {
 	if o.handle == 0 {
 		return nil
 	}
 	h := o.handle
 	o.handle, o.maps = 0, map[string]*Map{}
+	for id, b := range buffers {
+		if b.m.obj == o {
+			delete(buffers, id)
+			b.buf = nil
+		}
+	}
 	if err := result(hostClose(h)); err != nil {
 		return fmt.Errorf("wasmbpf: close object: %w", err)
 	}
