@@ -116,10 +116,12 @@ func exitStatus(ctx context.Context, err error) (int, error) {
 	switch {
 	case err == nil:
 		return 0, nil
-	case errors.As(err, &exit) && (exit.ExitCode() == sys.ExitCodeContextCanceled || exit.ExitCode() == sys.ExitCodeDeadlineExceeded):
+	case errors.As(err, &exit) && ctx.Err() != nil && (exit.ExitCode() == sys.ExitCodeContextCanceled || exit.ExitCode() == sys.ExitCodeDeadlineExceeded):
 		return 1, fmt.Errorf("wasm guest stopped: %v", context.Cause(ctx))
 	case errors.As(err, &exit):
-		return int(exit.ExitCode()), nil
+		// WASI exit codes are unsigned; C's exit(-1) arrives as 0xffffffff
+		// (which wazero also uses for a cancelled context, hence ctx above).
+		return int(int32(exit.ExitCode())), nil
 	case errors.As(err, &ab):
 		return 1, fmt.Errorf("wasm guest stopped: %v", ab.err)
 	}
