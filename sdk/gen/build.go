@@ -166,9 +166,11 @@ func buildGo(ctx context.Context, opts *Options, name string, pkg *bpfpkg.Packag
 	}
 	cmd := exec.CommandContext(ctx, tool(opts.Go, "go"), "build", "-o", abs, ".")
 	cmd.Dir = dir
-	// -mod=mod lets go record the nomia requirement's go.sum lines from the
-	// local module cache; GOTOOLCHAIN=local never downloads a toolchain.
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	// -mod=mod lets go complete go.mod and go.sum from the local module
+	// cache; GOTOOLCHAIN=local never downloads a toolchain; the guest is a
+	// module of its own, outside any workspace.
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"),
+		"GOTOOLCHAIN=local", "GOWORK=off")
 	return run(cmd, opts.Log, "build the Go guest")
 }
 

@@ -145,3 +145,37 @@ func testGuest(t *testing.T, guest string, mult int, first string) {
 		t.Errorf("guest printed\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestGoGuestOwnGoMod builds the Go guest from a project with its own go.mod
+// (requiring nomia through a replace, as the SDK's README says): Build uses
+// it as it is, needs no NomiaModule, and generates no go.mod.
+func TestGoGuestOwnGoMod(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not on PATH")
+	}
+	if _, err := exec.LookPath(bpftest.Clang()); err != nil {
+		t.Skipf("%s is not installed", bpftest.Clang())
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := project(t, "goguest")
+	gomod := "module example.com/mytool\n\ngo 1.24\n\nrequire nomia.dev/nomia v0.0.0\n\nreplace nomia.dev/nomia => " + root + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Build(context.Background(), Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	if want := []string{filepath.Join(dir, "probe.bpf.o"), filepath.Join(dir, "probe_bpf.go")}; strings.Join(res.Generated, " ") != strings.Join(want, " ") {
+		t.Errorf("Generated = %q, want %q", res.Generated, want)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err != nil || !strings.HasPrefix(string(b), "module example.com/mytool\n") {
+		t.Errorf("go.mod after the build: %q, %v", b, err)
+	}
+	if b, err := os.ReadFile(res.Module); err != nil || !bytes.HasPrefix(b, []byte("\x00asm")) {
+		t.Errorf("%s is not a WebAssembly module: %v", res.Module, err)
+	}
+}
