@@ -140,8 +140,13 @@ func TestRecordLargerThanBuffer(t *testing.T) {
 	}
 }
 
-// TestExitCode checks that the guest's exit code becomes Run's, with no error.
+// TestExitCode checks that the guest's exit code becomes Run's, with no error,
+// -1 included (which WASI carries as 0xffffffff, wazero's code for a
+// cancelled context).
 func TestExitCode(t *testing.T) {
+	if code, err := Run(context.Background(), cGuest(t), Config{Args: []string{"guest", "exit-1"}}); err != nil || code != -1 {
+		t.Errorf("Run of a guest returning -1 = %d, %v; want -1 and no error", code, err)
+	}
 	var out bytes.Buffer
 	code, err := Run(context.Background(), cGuest(t), Config{Args: []string{"guest", "nosuchmode"}, Stdout: &out})
 	if err != nil || code != 2 {
@@ -163,6 +168,20 @@ func TestExitInCallback(t *testing.T) {
 				t.Fatalf("Run = %d, %v; want exit code 7 and no error\n%s", code, err, stdout)
 			}
 		})
+	}
+}
+
+// TestLoadErrorTrampoline checks the one-line reason for an object the kernel
+// refuses: a fentry program on a kernel without BPF trampolines.
+func TestLoadErrorTrampoline(t *testing.T) {
+	o, err := loadObject(bpftest.Object(t, "testdata/fentry.bpf.c", bpftest.Options{}))
+	if err == nil {
+		o.close()
+		t.Skip("this kernel loads fentry programs")
+	}
+	want := "load BPF object: program on_unlink (fentry/do_unlinkat): the kernel refuses BPF trampoline programs (fentry/fexit/fmod_ret/lsm)"
+	if err.Error() != want {
+		t.Errorf("loadObject: %v\nwant %s", err, want)
 	}
 }
 

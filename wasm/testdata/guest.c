@@ -18,6 +18,7 @@
 //	guest trunc PID     receive one 8 KiB event through a 64-byte buffer
 //	guest hold          load, print a map fd, wait for stdin to close
 //	guest use FD        look a key up in map fd FD (which it did not open)
+//	guest exit-1        return -1 from main
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -331,6 +332,8 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		__builtin_trap();
 	}
+	if (!strcmp(mode, "exit-1"))
+		return -1;
 	printf("unknown mode %s\n", mode);
 	return 2;
 }
