@@ -470,11 +470,7 @@ function renderMaps(snap) {
     if (m.entries.length === 0) {
       out.push(el('p', { class: 'muted' }, 'empty'));
     } else if (m.entries.some((e) => e.hist)) {
-      const text = m.entries.map((e) => {
-        const head = nomiaMaps.header(e);
-        return (head && m.entries.length > 1 ? head + '\n' : '') + nomiaMaps.text(e.hist);
-      }).join('\n');
-      out.push(el('pre', { class: 'hist', 'data-map': m.name }, text));
+      out.push(el('pre', { class: 'hist', 'data-map': m.name }, nomiaMaps.histograms(m.entries)));
     } else {
       out.push(mapTable(m));
     }

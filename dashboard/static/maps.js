@@ -91,8 +91,29 @@ const nomiaMaps = (() => {
   const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 
   // header is what libbpf-tools print above each histogram: the entry's key
-  // and other fields, "pid = 42 comm = sshd".
-  const header = (entry) => fields(entry).map(([k, v]) => k + ' = ' + show(v)).join(' ');
+  // and other fields, "pid = 42 comm = sshd", leaving out empty strings (a
+  // comm the program never set).
+  const header = (entry) => fields(entry).filter(([, v]) => v !== '')
+    .map(([k, v]) => k + ' = ' + show(v)).join(' ');
 
-  return { text, header, fields, show, log2Bounds };
+  // catchAll tells a map's only entry under key 0 or all ones (an array's
+  // one slot, a "total" key): it is drawn without a header.
+  function catchAll(entries) {
+    if (entries.length !== 1) return false;
+    const k = entries[0].key;
+    return typeof k === 'number' && (k === 0 || k === -1 || k === 0xff || k === 0xffff ||
+      k === 0xffffffff || k >= 2 ** 64 - 1);
+  }
+
+  // histograms draws a map's histogram entries as `nomia run` prints them:
+  // each under its header, a blank line between them.
+  function histograms(entries) {
+    const alone = catchAll(entries);
+    return entries.map((e) => {
+      const head = alone ? '' : header(e);
+      return (head ? head + '\n' : '') + text(e.hist);
+    }).join('\n');
+  }
+
+  return { text, header, histograms, fields, show, log2Bounds };
 })();
