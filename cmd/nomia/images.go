@@ -12,6 +12,7 @@ import (
 
 	"nomia.dev/nomia/cache"
 	"nomia.dev/nomia/registry"
+	"nomia.dev/nomia/sign"
 )
 
 func newImagesCmd() *cobra.Command {
@@ -48,11 +49,18 @@ references and deletes the blobs nothing else needs.`,
 			}
 			var freed int64
 			for _, ref := range args {
+				sigRef := signatureRef(cmd.Context(), store, ref)
 				n, err := store.Remove(cmd.Context(), ref)
 				if err != nil {
 					return err
 				}
 				freed += n
+				// The verified signature of what was removed goes with it.
+				if sigRef != "" {
+					if n, err := store.Remove(cmd.Context(), sigRef); err == nil {
+						freed += n
+					}
+				}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "nomia: removed %d reference(s), freed %d bytes\n", len(args), freed)
 			return nil
@@ -72,6 +80,9 @@ func listImages(ctx context.Context, w io.Writer, store *cache.Store) error {
 	fmt.Fprintln(tw, "REFERENCE\tKIND\tDIGEST\tSIZE\tSTORED\tTITLE")
 	for _, e := range entries {
 		kind, layer, title := describe(ctx, store, e.Descriptor)
+		if isSignatureRef(e.Ref) {
+			kind, layer, title = "signature", e.Descriptor, ""
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", e.Ref, kind, shortDigest(e.Descriptor), layer.Size,
 			e.Stored.Local().Format("2006-01-02 15:04"), title)
 	}
@@ -94,6 +105,28 @@ func describe(ctx context.Context, store *cache.Store, d ocispec.Descriptor) (ki
 		return "wasm", layer, title
 	}
 	return "package", layer, title
+}
+
+// signatureRef is the cache reference under which `--verify` keeps the
+// signature of what ref names (HOST/NAME:sha256-HEX.sig), "" when ref is not
+// a cached OCI reference.
+func signatureRef(ctx context.Context, store *cache.Store, ref string) string {
+	r, err := registry.ParseReference(ref)
+	if err != nil {
+		return ""
+	}
+	d, err := store.Resolve(ctx, ref)
+	if err != nil {
+		return ""
+	}
+	return r.Registry + "/" + r.Repository + ":" + sign.SignatureTag(d.Digest)
+}
+
+// isSignatureRef reports whether a cache reference holds a cosign signature
+// (its tag is sha256-HEX.sig), not a package.
+func isSignatureRef(ref string) bool {
+	r, err := registry.ParseReference(ref)
+	return err == nil && strings.HasPrefix(r.Reference, "sha256-") && strings.HasSuffix(r.Reference, ".sig")
 }
 
 func shortDigest(d ocispec.Descriptor) string {

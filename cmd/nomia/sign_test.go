@@ -84,6 +84,16 @@ func TestSignedRun(t *testing.T) {
 	if errOut := c.runRefused("--cache-dir", unverified, "--pull", "never", "--verify", good+".pub", signedRef); !strings.Contains(errOut, "no signature in the cache") {
 		t.Errorf("offline, pulled without --verify: %q", errOut)
 	}
+
+	// The cached signature lists as one, and goes with its artifact.
+	list := c.must("images", "--cache-dir", c.cacheDir)
+	if !strings.Contains(list, ".sig") || !strings.Contains(list, "signature") || strings.Contains(list, "damaged") {
+		t.Errorf("images after a verified pull:\n%s", list)
+	}
+	c.must("images", "--cache-dir", c.cacheDir, "rm", signedRef)
+	if list := c.must("images", "--cache-dir", c.cacheDir); strings.Contains(list, ".sig") {
+		t.Errorf("images rm left the signature behind:\n%s", list)
+	}
 }
 
 // copySignature tags the cosign signature of the artifact from as the
