@@ -130,11 +130,11 @@ func TestHostileTrapInCallback(t *testing.T) {
 	}
 }
 
-// TestHostileEndlessLoop cancels a guest after it attached a program, once
-// while it spins in a loop and once while it waits in a poll with a timeout
-// of 24 days: Run returns the cancellation as one line and detaches.
+// TestHostileEndlessLoop cancels a guest after it attached a program while
+// it spins in a loop, waits in a poll with a timeout of 24 days, or sleeps
+// for a day: Run returns the cancellation as one line and detaches.
 func TestHostileEndlessLoop(t *testing.T) {
-	for _, mode := range []string{"loop", "block"} {
+	for _, mode := range []string{"loop", "block", "sleep"} {
 		t.Run(mode, func(t *testing.T) {
 			bpftest.NoLeaks(t, "on_prctl")
 			ctx, cancel := context.WithCancel(context.Background())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -51,7 +52,7 @@ func Run(ctx context.Context, module []byte, cfg Config) (exitCode int, err erro
 	}
 	// Start no function at instantiation: the trampoline must be linked to the
 	// guest's table before _start runs.
-	mc := moduleConfig(&cfg).WithName(guestName).WithStartFunctions()
+	mc := moduleConfig(ctx, &cfg).WithName(guestName).WithStartFunctions()
 	mod, err := r.InstantiateModule(ctx, compiled, mc)
 	if err != nil {
 		return 1, fmt.Errorf("wasm: instantiate module: %s", firstLine(err))
@@ -62,11 +63,14 @@ func Run(ctx context.Context, module []byte, cfg Config) (exitCode int, err erro
 }
 
 // moduleConfig is the guest's WASI configuration: args, opt-in environment,
-// stdio, real clocks and randomness, and no file system.
-func moduleConfig(cfg *Config) wazero.ModuleConfig {
+// stdio, real clocks and randomness, and no file system. Sleeps end when ctx
+// is done, so that a guest sleeping between reports (runqlat sleeps for its
+// whole interval) stops on Ctrl-C at once.
+func moduleConfig(ctx context.Context, cfg *Config) wazero.ModuleConfig {
 	mc := wazero.NewModuleConfig().
 		WithArgs(cfg.Args...).
-		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
+		WithSysWalltime().WithSysNanotime().
+		WithNanosleep(func(ns int64) { sleep(ctx, time.Duration(ns)) }).
 		WithRandSource(rand.Reader)
 	for _, kv := range cfg.Env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -82,6 +86,16 @@ func moduleConfig(cfg *Config) wazero.ModuleConfig {
 		mc = mc.WithStderr(cfg.Stderr)
 	}
 	return mc
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // linkTrampolines instantiates the trampolines that deliver records to the

@@ -11,6 +11,7 @@
 //	guest exit PID      attach, then exit(7) inside the record callback
 //	guest loop          attach, then loop forever
 //	guest block         attach, then poll with a timeout of 24 days
+//	guest sleep         attach, then sleep for a day
 //	guest oom           attach, then grow memory until it fails, then trap
 //	guest calls N       time N map lookups through the host (prints ns)
 //	guest names N       time N wasm_bpf_map_fd_by_name calls (prints ns)
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "obj.h" /* generated: bpf_obj, bpf_obj_len */
 
@@ -287,6 +289,13 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		for (;;)
 			poll(obj, wasm_bpf_map_fd_by_name(obj, "events"), &t, 0x7fffffff);
+	}
+	if (!strcmp(mode, "sleep")) {
+		load_attached(pid);
+		printf("attached\n");
+		fflush(stdout);
+		sleep(86400);
+		return 0;
 	}
 	if (!strcmp(mode, "loop")) {
 		load_attached(pid);
