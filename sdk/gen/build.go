@@ -68,6 +68,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A copy of wasm-bpf's header beside the sources would be found first by
+	// #include "libbpf-wasm.h" and clash with the one skeletons include.
+	if own, err := os.ReadFile(filepath.Join(dir, csdk.HeaderName)); lang == "c" && err == nil && string(own) != csdk.Header {
+		return nil, fmt.Errorf("build --wasm %s: %s there would shadow nomia's: remove it (nomia provides the header)", dir, csdk.HeaderName)
+	}
 	copts := opts.Compile
 	copts.Source = filepath.Join(dir, name+".bpf.c")
 	pkg, err := compile.Build(ctx, copts)

@@ -179,3 +179,16 @@ func TestGoGuestOwnGoMod(t *testing.T) {
 		t.Errorf("%s is not a WebAssembly module: %v", res.Module, err)
 	}
 }
+
+// TestShadowingHeader checks that a copy of wasm-bpf's header in the project
+// is refused with a hint before anything is compiled.
+func TestShadowingHeader(t *testing.T) {
+	dir := project(t, "cguest")
+	if err := os.WriteFile(filepath.Join(dir, "libbpf-wasm.h"), []byte("/* wasm-bpf's */\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(context.Background(), Options{Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "libbpf-wasm.h there would shadow nomia's: remove it") {
+		t.Errorf("Build = %v, want the shadowing error", err)
+	}
+}
