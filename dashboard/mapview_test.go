@@ -10,14 +10,15 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
 
+	"nomia.dev/nomia/bpfpkg"
 	"nomia.dev/nomia/mapview"
 )
 
-// histogramMaps are maps of log2 histograms as tools keep them: keyed by
-// pid, by a struct holding a comm, a single-slot array, and a hash whose
+// histogramMaps are maps of histograms as tools keep them: log2 ones keyed
+// by pid, by a struct holding a comm, a single-slot array, and a hash whose
 // only key is 0; user space fills them with counts that exercise both
-// layouts.
-func histogramMaps(t *testing.T) (*ebpf.CollectionSpec, *ebpf.Collection) {
+// layouts. The meta marks one more as an eunomia linear histogram.
+func histogramMaps(t *testing.T) (*ebpf.CollectionSpec, *bpfpkg.Meta, *ebpf.Collection) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create BPF maps")
@@ -36,6 +37,7 @@ func histogramMaps(t *testing.T) (*ebpf.CollectionSpec, *ebpf.Collection) {
 		"by_comm": {Name: "by_comm", Type: ebpf.Hash, KeySize: 16, ValueSize: hist.Size, MaxEntries: 16, Key: name, Value: hist},
 		"total":   {Name: "total", Type: ebpf.Array, KeySize: 4, ValueSize: hist.Size, MaxEntries: 1, Key: u32, Value: hist},
 		"by_zero": {Name: "by_zero", Type: ebpf.Hash, KeySize: 4, ValueSize: hist.Size, MaxEntries: 16, Key: u32, Value: hist},
+		"linear":  {Name: "linear", Type: ebpf.Hash, KeySize: 4, ValueSize: hist.Size, MaxEntries: 16, Key: pid, Value: hist},
 	}}
 	coll, err := ebpf.NewCollection(spec)
 	if err != nil {
@@ -62,29 +64,39 @@ func histogramMaps(t *testing.T) (*ebpf.CollectionSpec, *ebpf.Collection) {
 		{"by_comm", comm("dd"), slots(map[int]uint32{5: 5})},
 		{"total", uint32(0), slots(map[int]uint32{0: 2, 33: 4})}, // past 32: the wide layout
 		{"by_zero", uint32(0), slots(map[int]uint32{4: 9})},      // one entry, key 0: a total, no header
+		{"linear", int32(1), slots(map[int]uint32{2: 2, 4: 1, 39: 3})},
+		{"linear", int32(2), slots(map[int]uint32{0: 6})},
 	}
 	for _, p := range puts {
 		if err := coll.Maps[p.m].Put(p.key, p.value); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return spec, coll
+	meta := &bpfpkg.Meta{Skel: bpfpkg.Skel{Maps: []bpfpkg.Map{{
+		Name: "linear", Ident: "linear", Sample: &bpfpkg.MapSample{Type: "linear_hist", Unit: "msecs"},
+	}}}}
+	return spec, meta, coll
 }
 
 // TestHistogramsMatchNomiaRun feeds the page the JSON of real maps, as the
 // server's snapshots carry it, and checks it draws them byte for byte as
 // package mapview prints the same maps for `nomia run`: headers, blank lines,
-// both layouts, and no header for a single-slot array or a lone key 0.
+// both log2 layouts, linear histograms, and no header for a single-slot
+// array or a lone key 0.
 func TestHistogramsMatchNomiaRun(t *testing.T) {
-	spec, coll := histogramMaps(t)
+	spec, meta, coll := histogramMaps(t)
 	ctx := browser(t)
 	do(t, ctx, "opening the page", chromedp.Navigate(page(t).URL), chromedp.WaitReady(chromedp.ID("error")))
-	views, err := mapview.Plan(spec, nil, mapview.Options{})
+	views, err := mapview.Plan(spec, meta, mapview.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(views) != len(spec.Maps) {
-		t.Fatalf("mapview shows %d of the %d maps", len(views), len(spec.Maps))
+	kinds := map[string]string{}
+	for _, v := range views {
+		kinds[v.Name()] = v.Kind().String()
+	}
+	if len(views) != len(spec.Maps) || kinds["linear"] != "linear_hist" || kinds["by_pid"] != "log2_hist" {
+		t.Fatalf("mapview shows %v, want the %d maps, linear as linear_hist", kinds, len(spec.Maps))
 	}
 	for _, v := range views {
 		var want bytes.Buffer
