@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -44,18 +45,7 @@ type unique map[string]int
 func (u unique) name(s string) string {
 	u[s]++
 	if n := u[s]; n > 1 {
-		return s + strings.Repeat("_", 1) + itoa(n)
+		return s + "_" + strconv.Itoa(n)
 	}
 	return s
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var d []byte
-	for ; n > 0; n /= 10 {
-		d = append([]byte{byte('0' + n%10)}, d...)
-	}
-	return string(d)
 }
