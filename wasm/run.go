@@ -128,13 +128,14 @@ func exitStatus(ctx context.Context, err error) (int, error) {
 	var exit *sys.ExitError
 	var ab *abort
 	switch {
+	case ctx.Err() != nil:
+		// Cancelled, whether wazero stopped the guest or a sleep or poll cut
+		// short let it run to an exit of its own.
+		return 1, fmt.Errorf("wasm guest stopped: %v", context.Cause(ctx))
 	case err == nil:
 		return 0, nil
-	case errors.As(err, &exit) && ctx.Err() != nil && (exit.ExitCode() == sys.ExitCodeContextCanceled || exit.ExitCode() == sys.ExitCodeDeadlineExceeded):
-		return 1, fmt.Errorf("wasm guest stopped: %v", context.Cause(ctx))
 	case errors.As(err, &exit):
-		// WASI exit codes are unsigned; C's exit(-1) arrives as 0xffffffff
-		// (which wazero also uses for a cancelled context, hence ctx above).
+		// WASI exit codes are unsigned: C's exit(-1) arrives as 0xffffffff.
 		return int(int32(exit.ExitCode())), nil
 	case errors.As(err, &ab):
 		return 1, fmt.Errorf("wasm guest stopped: %v", ab.err)
