@@ -101,6 +101,10 @@ func TestDashboardStartWatchStop(t *testing.T) {
 	if state := text(t, ctx, row("opens")+" td:nth-child(2)"); state != "running" {
 		t.Errorf("opens listed as %q, want running", state)
 	}
+	if details := text(t, ctx, "#details"); !strings.Contains(details, "flags: --targ_pid "+strconv.Itoa(os.Getpid())) ||
+		!strings.Contains(details, "trace_enter_openat at tracepoint/syscalls/sys_enter_openat") {
+		t.Errorf("details of opens: %q, want its flags and attach points", details)
+	}
 	path := filepath.Join(t.TempDir(), "dashboard-sees-this")
 	waitUntil(t, "the opened path "+path,
 		func() { os.ReadFile(path) }, // it does not exist: a failed open is an event too
@@ -108,10 +112,18 @@ func TestDashboardStartWatchStop(t *testing.T) {
 	if head := text(t, ctx, "#events thead"); !strings.Contains(head, "fname") || !strings.Contains(head, "pid") {
 		t.Errorf("event columns %q, want the event's fields (pid, fname, ...)", head)
 	}
-	waitUntil(t, "opens' event counter", func() {}, func() bool {
-		n, _ := strconv.Atoi(text(t, ctx, row("opens")+" td:nth-child(4)"))
-		return n > 0
+	// The list updates in place: the counter moves, the buttons stay the
+	// same elements (a click in progress survives the poll).
+	stop := `document.querySelector('button[data-action="stop"][data-name="opens"]')`
+	eval[string](t, ctx, stop+`.dataset.mark = "same"`)
+	before := text(t, ctx, row("opens")+" td:nth-child(4)")
+	waitUntil(t, "opens' event counter moving", func() { os.ReadFile(path) }, func() bool {
+		now := text(t, ctx, row("opens")+" td:nth-child(4)")
+		return now != before && now != "0"
 	})
+	if mark := eval[string](t, ctx, `(`+stop+`.dataset.mark || "replaced")`); mark != "same" {
+		t.Error("a poll of the list replaced the Stop button of a program whose state did not change")
+	}
 	screenshot(t, ctx, "dashboard-events.png")
 
 	// The table keeps at most "Rows kept" rows, newest first.

@@ -153,25 +153,41 @@ async function refresh() {
 
 const sum = (obj) => Object.values(obj || {}).reduce((a, b) => a + b, 0);
 
+// programRow builds a program's row; its buttons depend on its state.
+function programRow(p) {
+  const c = p.counters || {};
+  const state = el('td', { class: 'state-' + p.state, title: p.error || '' }, p.state);
+  if (p.error) state.append(': ' + p.error);
+  return el('tr', { 'data-name': p.name, 'data-state': p.state, class: p.name === watched?.name ? 'watched' : '' },
+    el('td', {}, p.name), state, el('td', {}, p.object || ''),
+    el('td', { class: 'num' }, String(c.events ?? 0)),
+    el('td', { class: 'num', title: JSON.stringify(c.lost || {}) }, String(sum(c.lost))),
+    el('td', { class: 'num' }, String(c.decode_errors ?? 0)),
+    el('td', { class: 'num' }, String(c.paused ?? 0)),
+    el('td', { class: 'num' }, String(c.overwritten ?? 0)),
+    el('td', {}, p.started && !p.started.startsWith('0001') ? new Date(p.started).toLocaleString() : ''),
+    el('td', {}, ...actions(p)));
+}
+
+// renderPrograms updates the list in place: a row whose state is unchanged
+// keeps its buttons (a click or hover in progress is not lost to the poll),
+// and only cells whose text changed are replaced.
 function renderPrograms(programs) {
   const body = $('programs').tBodies[0];
-  body.replaceChildren();
+  const old = new Map(Array.from(body.rows, (r) => [r.dataset.name, r]));
+  const rows = programs.map((p) => {
+    const fresh = programRow(p);
+    const row = old.get(p.name);
+    if (!row || row.dataset.state !== p.state) return fresh;
+    const cells = Array.from(fresh.cells).slice(0, -1); // all but the buttons
+    cells.forEach((cell, i) => {
+      if (row.cells[i].textContent !== cell.textContent || row.cells[i].title !== cell.title) row.cells[i].replaceWith(cell);
+    });
+    row.classList.toggle('watched', p.name === watched?.name);
+    return row;
+  });
+  if (rows.length !== body.rows.length || rows.some((r, i) => body.rows[i] !== r)) body.replaceChildren(...rows);
   $('no-programs').hidden = programs.length > 0;
-  for (const p of programs) {
-    const c = p.counters || {};
-    const state = el('td', { class: 'state-' + p.state, title: p.error || '' }, p.state);
-    if (p.error) state.append(': ' + p.error);
-    const row = el('tr', { 'data-name': p.name, class: p.name === watched?.name ? 'watched' : '' },
-      el('td', {}, p.name), state, el('td', {}, p.object || ''),
-      el('td', { class: 'num' }, String(c.events ?? 0)),
-      el('td', { class: 'num', title: JSON.stringify(c.lost || {}) }, String(sum(c.lost))),
-      el('td', { class: 'num' }, String(c.decode_errors ?? 0)),
-      el('td', { class: 'num' }, String(c.paused ?? 0)),
-      el('td', { class: 'num' }, String(c.overwritten ?? 0)),
-      el('td', {}, p.started && !p.started.startsWith('0001') ? new Date(p.started).toLocaleString() : ''),
-      el('td', {}, ...actions(p)));
-    body.append(row);
-  }
   if (watched) {
     const p = programs.find((q) => q.name === watched.name);
     if (p) renderDetails(p);
@@ -340,6 +356,7 @@ function renderDetails(p) {
   for (const s of p.skipped || []) items.push(el('li', { class: 'muted' }, `${s.name} at ${s.section} skipped: ${s.reason}`));
   for (const n of p.notes || []) items.push(el('li', { class: 'muted' }, n));
   const maps = (p.maps || []).map((m) => `${m.name} (${m.type}${m.view ? ', ' + m.view : ''})`).join(', ');
+  if ((p.args || []).length) items.unshift(el('li', {}, 'flags: ' + p.args.join(' ')));
   $('details').replaceChildren(el('ul', {}, ...items), el('p', { class: 'muted' }, maps ? 'maps: ' + maps : ''));
   if (watched && watched.name === p.name && !(p.event_maps || []).length && watched.total === 0) {
     $('event-count').textContent = '(none: this program sends no events, only the maps above)';
