@@ -15,6 +15,8 @@ type goTypes struct {
 	declared map[*btf.Struct]string
 	names    unique
 	queue    []*btf.Struct
+	// usesMath and usesBinary say which packages the DecodeRecord methods use.
+	usesMath, usesBinary bool
 }
 
 func newGoTypes() *goTypes {
@@ -33,6 +35,7 @@ func (g *goTypes) declare(s *btf.Struct, doc string) string {
 			d = fmt.Sprintf("%s is struct %s of the BPF object.", g.declared[next], next.Name)
 		}
 		fmt.Fprintf(&g.b, "\n// %s\ntype %s %s\n", d, g.declared[next], g.structBody(next, ""))
+		g.decodeMethod(next)
 	}
 	return name
 }
@@ -52,20 +55,40 @@ func (g *goTypes) nameOf(s *btf.Struct) string {
 func (g *goTypes) structBody(s *btf.Struct, indent string) string {
 	var b strings.Builder
 	b.WriteString("struct {\n")
-	fields := unique{}
-	for _, f := range layout(s) {
+	for _, f := range goFields(s) {
 		if f.Member == nil {
 			fmt.Fprintf(&b, "%s\t_ [%d]byte\n", indent, f.Size)
 			continue
 		}
-		name := fields.name(exported(f.Member.Name))
-		if f.Member.Name == "" {
-			name = fields.name("Anon")
-		}
-		fmt.Fprintf(&b, "%s\t%s %s // %s\n", indent, name, g.goType(f.Member.Type, f.Size, indent+"\t"), cDecl(f.Member.Type, f.Member.Name))
+		fmt.Fprintf(&b, "%s\t%s %s // %s\n", indent, f.Name, g.goType(f.Member.Type, f.Size, indent+"\t"), cDecl(f.Member.Type, f.Member.Name))
 	}
 	b.WriteString(indent + "}")
 	return b.String()
+}
+
+// goField is a piece of a struct's layout with its Go field name.
+type goField struct {
+	field
+	Name string
+}
+
+// goFields names the members of s's layout as Go fields: exported, unique,
+// "Anon" for anonymous members.
+func goFields(s *btf.Struct) []goField {
+	names := unique{}
+	var out []goField
+	for _, f := range layout(s) {
+		gf := goField{field: f}
+		if f.Member != nil {
+			n := exported(f.Member.Name)
+			if f.Member.Name == "" {
+				n = "Anon"
+			}
+			gf.Name = names.name(n)
+		}
+		out = append(out, gf)
+	}
+	return out
 }
 
 // goType is the Go spelling of t, a type of size bytes.

@@ -47,6 +47,36 @@ func awkward() *btf.Struct {
 	}}
 }
 
+// plain is a struct whose every member has a plain Go spelling, so that its
+// DecodeRecord reads field by field: nested and arrays of structs, a union,
+// arrays of signed and wide integers, a float, a pointer.
+func plain(a *btf.Struct) *btf.Struct {
+	m := map[string]btf.Member{}
+	for _, mem := range a.Members {
+		m[mem.Name] = mem
+	}
+	s8 := &btf.Int{Name: "signed char", Size: 1, Encoding: btf.Signed}
+	u32 := &btf.Int{Name: "unsigned int", Size: 4}
+	s16 := &btf.Int{Name: "short", Size: 2, Encoding: btf.Signed}
+	dbl := &btf.Float{Name: "double", Size: 8}
+	at := func(name string, off btf.Bits) btf.Member { mem := m[name]; mem.Offset = off; return mem }
+	return &btf.Struct{Name: "plain_event", Size: 104, Members: []btf.Member{
+		at("flag", 0),
+		{Name: "tiny", Type: &btf.Array{Type: s8, Nelems: 3}, Offset: 8},
+		{Name: "shorts", Type: &btf.Array{Type: s16, Nelems: 2}, Offset: 32},
+		at("origin", 64),
+		at("path", 128),
+		at("value", 256),
+		at("next", 320),
+		{Name: "words", Type: &btf.Array{Type: u32, Nelems: 2}, Offset: 384},
+		{Name: "big", Type: dbl, Offset: 448},
+		at("comm", 512),
+		at("ratio", 640),
+		at("total", 704),
+		{Name: "delta", Type: &btf.Int{Name: "long long", Size: 8, Encoding: btf.Signed}, Offset: 768},
+	}}
+}
+
 // TestGoTypesLayout generates the Go struct for awkward and checks, in a Go
 // program, that encoding/binary sees the C size and finds each value at its
 // C offset.
@@ -55,8 +85,14 @@ func TestGoTypesLayout(t *testing.T) {
 		t.Skip("go is not on PATH")
 	}
 	g := newGoTypes()
-	g.declare(awkward(), "AwkwardEvent is a test struct.")
-	src := "package main\n\nimport (\n\t\"encoding/binary\"\n\t\"fmt\"\n)\n" + g.b.String() + `
+	a := awkward()
+	g.declare(a, "AwkwardEvent is a test struct.")
+	g.declare(plain(a), "PlainEvent is a test struct.")
+	imports := "\t\"encoding/binary\"\n\t\"fmt\"\n"
+	if g.usesMath {
+		imports += "\t\"math\"\n"
+	}
+	src := "package main\n\nimport (\n" + imports + ")\n" + g.b.String() + `
 func main() {
 	b := make([]byte, 88)
 	b[0] = 1                        // flag
@@ -68,9 +104,19 @@ func main() {
 	b[48] = 1                       // state
 	copy(b[56:], "bash")            // comm
 	b[72] = 42                      // total
-	var e AwkwardEvent
+	var e, viaMethod AwkwardEvent
 	_, err := binary.Decode(b, binary.LittleEndian, &e)
 	fmt.Println(binary.Size(e), err, e.Flag, e.Half, e.Origin.X, e.Path[1].Y, e.Anon.Lo, e.Next, e.State, string(e.Comm[:4]), e.Total)
+	fmt.Println(viaMethod.DecodeRecord(b), viaMethod == e, viaMethod.DecodeRecord(b[:87]) != nil)
+
+	// PlainEvent: every byte distinct, read field by field and by reflection.
+	p := make([]byte, 104)
+	for i := range p {
+		p[i] = byte(i*7 + 1)
+	}
+	var fast, slow PlainEvent
+	_, err = binary.Decode(p, binary.LittleEndian, &slow)
+	fmt.Println(binary.Size(slow), err, fast.DecodeRecord(p), fast == slow, fast.Tiny[2], fast.Shorts[1], fast.Path[1].Y, fast.Words[1], fast.Delta)
 }
 `
 	dir := t.TempDir()
@@ -87,10 +133,14 @@ func main() {
 	if err != nil {
 		t.Fatalf("generated Go does not build: %v\n%s\n%s", err, out, src)
 	}
-	if got, want := strings.TrimSpace(string(out)), "88 <nil> true 4660 5 9 43981 255 1 bash 42"; got != want {
+	if got, want := strings.TrimSpace(string(out)), "88 <nil> true 4660 5 9 43981 255 1 bash 42\n<nil> true true\n"+
+		"104 <nil> <nil> true 22 12843 -623653691 2189128813 -3257293586379593567"; got != want {
 		t.Errorf("decoded %q, want %q\n%s", got, want, src)
 	}
 	flat := strings.Join(strings.Fields(src), " ")
+	if method := flat[strings.Index(flat, "func (e *PlainEvent) DecodeRecord"):]; strings.Contains(method[:strings.Index(method, "return nil }")], "binary.Decode(") {
+		t.Errorf("PlainEvent.DecodeRecord falls back to reflection:\n%s", src)
+	}
 	for _, want := range []string{"type Point struct", "Path [2]Point", "Value [8]byte", "Comm [16]byte // char comm[16]", "_ [8]byte }"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("generated Go lacks %q:\n%s", want, src)

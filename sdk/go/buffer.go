@@ -42,16 +42,31 @@ func (o *Object) OpenBuffer(mapName string, fn func(rec []byte) error) (*Buffer,
 	return b, nil
 }
 
+// RecordDecoder is implemented by the event structs `nomia build --wasm`
+// generates: DecodeRecord reads the struct's C layout from a record field by
+// field, several times faster than encoding/binary's reflection.
+type RecordDecoder interface {
+	DecodeRecord(rec []byte) error
+}
+
 // OpenBufferOf is OpenBuffer with each record decoded into a T, such as the
-// event struct `nomia build --wasm` generates from the object's BTF. A record
-// shorter than T is an error; bytes past T (perf buffers pad records) are
-// ignored.
+// event struct `nomia build --wasm` generates from the object's BTF (through
+// its DecodeRecord method), or any fixed-size struct (through
+// encoding/binary). A record shorter than T is an error; bytes past T (perf
+// buffers pad records) are ignored. fn must not keep the *T: it is reused.
 func OpenBufferOf[T any](o *Object, mapName string, fn func(*T) error) (*Buffer, error) {
-	var zero T
-	if binary.Size(zero) < 0 {
-		return nil, fmt.Errorf("wasmbpf: buffer %s: a %T has no fixed size: use the generated event struct", mapName, zero)
-	}
 	var ev T
+	if d, ok := any(&ev).(RecordDecoder); ok {
+		return o.OpenBuffer(mapName, func(rec []byte) error {
+			if err := d.DecodeRecord(rec); err != nil {
+				return err
+			}
+			return fn(&ev)
+		})
+	}
+	if binary.Size(ev) < 0 {
+		return nil, fmt.Errorf("wasmbpf: buffer %s: %T has no fixed size: use the generated event struct", mapName, ev)
+	}
 	return o.OpenBuffer(mapName, func(rec []byte) error {
 		if _, err := binary.Decode(rec, binary.LittleEndian, &ev); err != nil {
 			return fmt.Errorf("decode a %d-byte record into %T: %v", len(rec), ev, err)
