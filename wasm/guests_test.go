@@ -63,10 +63,11 @@ func cGuest(t testing.TB, defines ...string) []byte {
 }
 
 // goGuest builds testdata/goguest (GOOS=wasip1 GOARCH=wasm) with the BPF
-// object embedded through //go:embed.
-func goGuest(t testing.TB) []byte {
+// object, built with defines, embedded through //go:embed.
+func goGuest(t testing.TB, defines ...string) []byte {
 	t.Helper()
-	if b, ok := guestCache.Load("go"); ok {
+	key := "go" + strings.Join(defines, " ")
+	if b, ok := guestCache.Load(key); ok {
 		return b.([]byte)
 	}
 	dir := t.TempDir()
@@ -77,7 +78,7 @@ func goGuest(t testing.TB) []byte {
 	for name, data := range map[string][]byte{
 		"main.go":  src,
 		"go.mod":   []byte("module goguest\n\ngo 1.24\n"),
-		"events.o": bpfObject(t),
+		"events.o": bpfObject(t, defines...),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
@@ -90,7 +91,7 @@ func goGuest(t testing.TB) []byte {
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build Go guest: %v\n%s", err, msg)
 	}
-	return storeGuest(t, "go", out)
+	return storeGuest(t, key, out)
 }
 
 func storeGuest(t testing.TB, key, path string) []byte {

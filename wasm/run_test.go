@@ -62,7 +62,7 @@ func TestGuestsEndToEnd(t *testing.T) {
 	guests := map[string]func(testing.TB) []byte{
 		"c":         func(t testing.TB) []byte { return cGuest(t) },
 		"c-wrapper": func(t testing.TB) []byte { return cGuest(t, "WRAPPER") },
-		"go":        goGuest,
+		"go":        func(t testing.TB) []byte { return goGuest(t) },
 	}
 	for name, build := range guests {
 		t.Run(name, func(t *testing.T) {

@@ -2,7 +2,10 @@
 // host calls itself and polls through the callback-wrapper variant, since Go
 // cannot hand out function-table indices.
 //
-//	goguest PID N   load, attach, receive N events, exercise the maps
+//	goguest PID N      load, attach, receive N events, exercise the maps
+//	goguest drain PID  attach, then receive batches of records: for each count
+//	                   K read from stdin, poll until K more arrived and print
+//	                   "ok"; at EOF print the records and the time spent polling
 package main
 
 import (
@@ -11,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 	"unsafe"
 )
 
@@ -49,10 +53,15 @@ var (
 	seqSum, smallSum   uint32
 	comm               string
 	pollingSmall       bool
+	counting           bool // drain mode: only count records
 )
 
 //go:wasmexport go-callback
 func callback(ctx, data, size uint32) uint32 {
+	if counting {
+		events++
+		return 0
+	}
 	rec := unsafe.Slice((*byte)(unsafe.Pointer(uintptr(data))), size)
 	if pollingSmall {
 		small++
@@ -78,10 +87,8 @@ func callback(ctx, data, size uint32) uint32 {
 	return 0
 }
 
-func main() {
-	p, _ := strconv.Atoi(os.Args[1])
-	n, _ := strconv.Atoi(os.Args[2])
-	pid = uint32(p)
+// loadAttached loads the object, stores pid in filter and attaches on_prctl.
+func loadAttached() uint64 {
 	h := loadObject(unsafe.Pointer(&obj[0]), int32(len(obj)))
 	if h == 0 {
 		fmt.Println("load failed")
@@ -96,6 +103,18 @@ func main() {
 		fmt.Println("attach:", err)
 		os.Exit(12)
 	}
+	return h
+}
+
+func main() {
+	if os.Args[1] == "drain" {
+		drain()
+		return
+	}
+	p, _ := strconv.Atoi(os.Args[1])
+	n, _ := strconv.Atoi(os.Args[2])
+	pid = uint32(p)
+	h := loadAttached()
 	rb, pb := mapFDByName(h, cstr("events")), mapFDByName(h, cstr("small"))
 	buf := make([]byte, 16384)
 	idle := 0
@@ -139,4 +158,30 @@ func main() {
 	d := mapOperate(counts, del, unsafe.Pointer(&key), nil, nil, 0)
 	again := mapOperate(counts, lookup, unsafe.Pointer(&key), unsafe.Pointer(&value), nil, 0)
 	fmt.Printf("keys %d sum %d delete %d lookup-after-delete %d close %d\n", keys, sum, d, again, closeObject(h))
+}
+
+// drain is the benchmark mode (see the command's doc).
+func drain() {
+	p, _ := strconv.Atoi(os.Args[2])
+	pid, counting = uint32(p), true
+	h := loadAttached()
+	rb := mapFDByName(h, cstr("events"))
+	buf := make([]byte, 4096)
+	fmt.Println("attached")
+	var spent time.Duration
+	for {
+		var k int
+		if _, err := fmt.Scan(&k); err != nil {
+			break
+		}
+		start := time.Now()
+		for want := events + k; events < want; {
+			if bufferPoll(h, rb, 0, unsafe.Pointer(&buf[0]), int32(len(buf)), 1000) < 0 {
+				os.Exit(21)
+			}
+		}
+		spent += time.Since(start)
+		fmt.Println("ok")
+	}
+	fmt.Printf("got %d ns %d\n", events, spent.Nanoseconds())
 }
