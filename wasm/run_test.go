@@ -140,6 +140,21 @@ func TestRecordLargerThanBuffer(t *testing.T) {
 	}
 }
 
+// TestAttachTarget attaches an xdp program to the interface the guest names
+// (wasm-bpf's attach_target), and fails with one log line for a missing one.
+func TestAttachTarget(t *testing.T) {
+	bpftest.NoLeaks(t, "on_xdp")
+	var out, log strings.Builder
+	code, err := Run(context.Background(), cGuest(t), Config{Args: []string{"guest", "xdp"}, Stdout: &out, Log: &log})
+	if err != nil || code != 0 {
+		t.Fatalf("Run = %d, %v\n%s", code, err, out.String())
+	}
+	if want := "xdp-lo 0\nxdp-missing -22\nclose 0\n"; out.String() != want {
+		t.Errorf("guest printed %q, want %q", out.String(), want)
+	}
+	checkLog(t, log.String(), []string{"wasm_bpf: wasm_attach_bpf_program: program on_xdp (xdp): "})
+}
+
 // TestExitCode checks that the guest's exit code becomes Run's, with no error,
 // -1 included (which WASI carries as 0xffffffff, wazero's code for a
 // cancelled context).

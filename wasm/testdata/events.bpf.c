@@ -84,4 +84,11 @@ int on_prctl(struct prctl_args *ctx)
 	return 0;
 }
 
+/* Attached only by the attach-target test, to an interface the guest names. */
+SEC("xdp")
+int on_xdp(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -20,6 +20,7 @@
 //	guest hold          load, print a map fd, wait for stdin to close
 //	guest use FD        look a key up in map fd FD (which it did not open)
 //	guest exit-1        return -1 from main
+//	guest xdp           attach on_xdp to lo, then to an interface that is missing
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -340,6 +341,13 @@ int main(int argc, char **argv)
 		printf("grew %ld pages\n", pages);
 		fflush(stdout);
 		__builtin_trap();
+	}
+	if (!strcmp(mode, "xdp")) {
+		uint64_t obj = wasm_load_bpf_object(bpf_obj, bpf_obj_len);
+		printf("xdp-lo %d\n", wasm_attach_bpf_program(obj, "on_xdp", "lo"));
+		printf("xdp-missing %d\n", wasm_attach_bpf_program(obj, "on_xdp", "nomia-no-such0"));
+		printf("close %d\n", wasm_close_bpf_object(obj));
+		return 0;
 	}
 	if (!strcmp(mode, "exit-1"))
 		return -1;
