@@ -55,7 +55,7 @@ func TestBuildWasm(t *testing.T) {
 				t.Fatalf("build --wasm: %v", err)
 			}
 			module := filepath.Join(dir, "probe.wasm")
-			want := "nomia: wrote " + module + " (1 program, 5 maps; generated " + tc.generated + ")\n"
+			want := "nomia: wrote " + module + " (1 program, 6 maps; generated " + tc.generated + ")\n"
 			if stderr.String() != want {
 				t.Errorf("stderr %q, want %q", stderr.String(), want)
 			}

@@ -97,14 +97,14 @@ func runGuest(t *testing.T, module []byte, n int, args ...string) string {
 	return out
 }
 
-// wantEvents is what both guests print for n events with multiplier mult,
-// after any lines of their own.
+// wantEvents is what both guests print for n events with multiplier mult
+// and flag_offset 10, after any lines of their own.
 func wantEvents(n, mult int) string {
 	var b strings.Builder
 	b.WriteString("attached\n")
 	sum := 0
 	for seq := 1; seq <= n; seq++ {
-		fmt.Fprintf(&b, "event pid=true seq=%d flag=%d comm=gen.test value=%d neg=%d\n", seq, seq%2, seq*mult, -seq)
+		fmt.Fprintf(&b, "event pid=true seq=%d flag=%d comm=gen.test value=%d neg=%d\n", seq, seq%2+10, seq*mult, -seq)
 		sum += seq * mult
 	}
 	for seq := 1; seq <= n; seq++ {

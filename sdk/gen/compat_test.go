@@ -42,9 +42,10 @@ func TestGlobals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(gs) != 2 || gs[0].Name != "targ_pid" || gs[0].Section != ".rodata" || gs[0].Size != 4 ||
-		gs[1].Name != "multiplier" || gs[1].Section != ".data" || gs[1].Size != 8 {
-		t.Fatalf("Globals = %+v, want targ_pid (.rodata, 4) then multiplier (.data, 8)", gs)
+	if len(gs) != 3 || gs[0].Name != "targ_pid" || gs[0].Section != ".rodata" || gs[0].Size != 4 ||
+		gs[1].Name != "multiplier" || gs[1].Section != ".data" || gs[1].Size != 8 ||
+		gs[2].Name != "flag_offset" || gs[2].Section != ".data.extra" || gs[2].Size != 1 {
+		t.Fatalf("Globals = %+v, want targ_pid (.rodata, 4), multiplier (.data, 8), flag_offset (.data.extra, 1)", gs)
 	}
 	if b := pkg.Object[gs[1].Offset : gs[1].Offset+8]; string(b) != "\x01\x00\x00\x00\x00\x00\x00\x00" {
 		t.Errorf("multiplier's bytes at offset %d = %v, want its initialiser 1", gs[1].Offset, b)

@@ -13,8 +13,8 @@ import (
 )
 
 // CSkeleton generates NAME.skel.h for a C guest: the object's bytes, struct
-// NAME_bpf with maps.X, progs.X, and rodata/data pointers into the skeleton's
-// copy of the bytes (so that assignments before load patch the object), and
+// NAME_bpf with maps.X, progs.X, and rodata/data (and rodata_NAME for
+// .rodata.NAME …) pointers into the skeleton's copy of the bytes (so that assignments before load patch the object), and
 // NAME_bpf__open, __open_opts, __load, __open_and_load, __attach, __detach and
 // __destroy, as bpftool's skeletons for libbpf have them.
 func CSkeleton(pkg *bpfpkg.Package, name string) ([]byte, error) {
@@ -48,18 +48,24 @@ func CSkeleton(pkg *bpfpkg.Package, name string) ([]byte, error) {
 	member("bpf_map", "maps", maps)
 	member("bpf_program", "progs", progs)
 	types := newCTypes()
+	// The data sections with bytes in the file, in the globals' order
+	// (.rodata, .data, then .rodata.NAME …), each named as libbpf's
+	// skeletons name them: .rodata.foo → rodata_foo.
 	sections := map[string][]global{}
+	var order []string
 	for _, g := range o.globals {
-		sections[g.Section] = append(sections[g.Section], g)
-	}
-	for _, sec := range []string{".rodata", ".data"} {
-		vars := sections[sec]
-		if len(vars) == 0 {
+		if g.Settable() != nil {
 			continue
 		}
-		field := strings.TrimPrefix(sec, ".")
-		fmt.Fprintf(&b, "\tstruct %s__%s {\n%s\t} __attribute__((packed)) *%s;\n", id, field,
-			types.fields(layout(sectionStruct(vars)), "\t\t"), field)
+		if sections[g.Section] == nil {
+			order = append(order, g.Section)
+		}
+		sections[g.Section] = append(sections[g.Section], g)
+	}
+	field := func(sec string) string { return cIdent(strings.TrimPrefix(sec, ".")) }
+	for _, sec := range order {
+		fmt.Fprintf(&b, "\tstruct %s__%s {\n%s\t} __attribute__((packed)) *%s;\n", id, field(sec),
+			types.fields(layout(sectionStruct(sections[sec])), "\t\t"), field(sec))
 	}
 	b.WriteString("};\n\n")
 
@@ -91,10 +97,8 @@ static inline struct %[1]s *%[1]s__open_opts(const struct bpf_object_open_opts *
 	for i, p := range progs {
 		fmt.Fprintf(&b, "\tskel->progs.%s = &skel->obj->progs[%d];\n", p, i)
 	}
-	for _, sec := range []string{".rodata", ".data"} {
-		if len(sections[sec]) > 0 {
-			fmt.Fprintf(&b, "\tskel->%s = (void *)(skel->obj->elf + %d);\n", strings.TrimPrefix(sec, "."), o.sections[sec].Offset)
-		}
+	for _, sec := range order {
+		fmt.Fprintf(&b, "\tskel->%s = (void *)(skel->obj->elf + %d);\n", field(sec), o.sections[sec].Offset)
 	}
 	fmt.Fprintf(&b, `	return skel;
 }

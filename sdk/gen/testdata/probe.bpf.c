@@ -11,6 +11,8 @@
 const volatile __u32 targ_pid = 0;
 /* Scales counts and event values; the guest sets it before load (.data). */
 __u64 multiplier = 1;
+/* Added to each event's flag; in a section of its own (.data.extra). */
+__u8 flag_offset SEC(".data.extra") = 0;
 
 struct event {
 	__u32 pid;
@@ -71,7 +73,7 @@ int on_prctl(struct prctl_args *ctx)
 		return 0;
 	e->pid = pid;
 	e->seq = seq;
-	e->flag = seq % 2;
+	e->flag = seq % 2 + flag_offset;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->value = value;
 	e->neg = -(__s32)seq;

@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->targ_pid = pid;
 	skel->data->multiplier = strtoull(argv[3], NULL, 10);
+	skel->data_extra->flag_offset = 10;
 
 	err = probe_bpf__load(skel);
 	if (err) {

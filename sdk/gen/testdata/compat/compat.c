@@ -55,6 +55,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->targ_pid = argc > 1 ? strtol(argv[1], NULL, 10) : 0;
 	skel->data->multiplier = 2;
+	skel->data_extra->flag_offset = 0;
 	bpf_program__set_autoload(skel->progs.on_prctl, true);
 	bpf_set_prog_attach_target(skel->progs.on_prctl, "");
 

@@ -40,6 +40,9 @@ func run() error {
 	if err := obj.SetGlobal("multiplier", uint64(mult)); err != nil {
 		return err
 	}
+	if err := obj.SetGlobal("flag_offset", uint8(10)); err != nil {
+		return err
+	}
 	fmt.Println("unknown global refused:", obj.SetGlobal("no_such_global", uint32(1)) != nil)
 	if err := obj.Load(); err != nil {
 		return err
