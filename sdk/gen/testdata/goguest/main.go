@@ -52,18 +52,12 @@ func run() error {
 		return err
 	}
 	var got []Event
-	buf, err := wasmbpf.OpenBufferOf(obj, "events", func(e *Event) error {
-		got = append(got, *e)
-		return nil
-	})
+	var smalls []Small
+	buf, err := collect(obj, "events", &got)
 	if err != nil {
 		return err
 	}
-	var smalls []Small
-	perf, err := wasmbpf.OpenBufferOf(obj, "smalls", func(s *Small) error {
-		smalls = append(smalls, *s)
-		return nil
-	})
+	perf, err := collect(obj, "smalls", &smalls)
 	if err != nil {
 		return err
 	}
@@ -116,4 +110,12 @@ func run() error {
 	again := counts.Lookup(uint32(1), &value)
 	fmt.Printf("keys %d sum %d updated %d deleted-lookup-not-exist %v\n", keys, sum, v1000, errors.Is(again, wasmbpf.ErrKeyNotExist))
 	return nil
+}
+
+// collect appends each record of the buffer mapName, decoded as a T, to into.
+func collect[T any](obj *wasmbpf.Object, mapName string, into *[]T) (*wasmbpf.Buffer, error) {
+	return wasmbpf.OpenBufferOf(obj, mapName, func(e *T) error {
+		*into = append(*into, *e)
+		return nil
+	})
 }
