@@ -81,7 +81,7 @@ func (g *guest) pollInto(ctx context.Context, m api.Module, call string, drainFn
 		g.logf(call, "map %s is already being polled (a callback polled it again)", name)
 		return errno(unix.EBUSY)
 	}
-	rc, err := g.drainInto(ctx, drainFn, what, b, &drain{b: b, data: api.DecodeU32(data), max: uint32(size)},
+	rc, err := g.drainInto(ctx, drainFn, what, &drain{b: b, data: api.DecodeU32(data), max: uint32(size)},
 		time.Duration(max(0, api.DecodeI32(timeoutMS)))*time.Millisecond, index, cbCtx, data)
 	switch {
 	case err != nil:
@@ -93,16 +93,16 @@ func (g *guest) pollInto(ctx context.Context, m api.Module, call string, drainFn
 	return api.EncodeI32(b.delivered)
 }
 
-// drainInto runs one poll of b through the trampoline. A callback may poll
-// another map, so the drain in progress is saved and restored.
-func (g *guest) drainInto(ctx context.Context, drainFn api.Function, what string, b *buffer, d *drain,
+// drainInto runs one poll of d.b through the trampoline's drainFn. A callback
+// may poll another map, so the drain in progress is saved and restored.
+func (g *guest) drainInto(ctx context.Context, drainFn api.Function, what string, d *drain,
 	timeout time.Duration, args ...uint64) (rc int32, err error) {
 	prev := g.draining
 	g.draining = d
-	b.begin(ctx, timeout)
+	d.b.begin(ctx, timeout)
 	defer func() {
 		g.draining = prev
-		if end := b.end(); err == nil {
+		if end := d.b.end(); err == nil {
 			err = end
 		}
 	}()
