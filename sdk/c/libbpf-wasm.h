@@ -38,6 +38,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The kernel's integer types, which libbpf user space uses and wasi-libc
+ * lacks (there is no linux/types.h). */
+typedef uint8_t __u8;
+typedef int8_t __s8;
+typedef uint16_t __u16;
+typedef int16_t __s16;
+typedef uint32_t __u32;
+typedef int32_t __s32;
+typedef uint64_t __u64;
+typedef int64_t __s64;
+
 /* ---- the wasm_bpf host calls ---- */
 
 #define NOMIA_WASM_BPF_IMPORT(name) __attribute__((import_module("wasm_bpf"), import_name(name)))
@@ -183,6 +194,24 @@ static inline struct bpf_object *nomia_object__open(const unsigned char *elf, si
 	return obj;
 }
 
+#ifndef NOMIA_MAX_OBJECTS
+#define NOMIA_MAX_OBJECTS 16
+#endif
+
+/* nomia_loaded are the loaded objects, so that calls given only a map fd
+ * (ring_buffer__new, perf_buffer__new) find the map and its object. */
+static struct bpf_object *nomia_loaded[NOMIA_MAX_OBJECTS];
+
+/* nomia_map_by_fd is the map of a loaded object whose descriptor is fd. */
+static inline struct bpf_map *nomia_map_by_fd(int fd)
+{
+	for (int i = 0; i < NOMIA_MAX_OBJECTS; i++)
+		for (int j = 0; nomia_loaded[i] && j < nomia_loaded[i]->map_cnt; j++)
+			if (nomia_loaded[i]->maps[j].fd == fd)
+				return &nomia_loaded[i]->maps[j];
+	return NULL;
+}
+
 /* bpf_object__load hands the (patched) object to the host. */
 static inline int bpf_object__load(struct bpf_object *obj)
 {
@@ -195,6 +224,11 @@ static inline int bpf_object__load(struct bpf_object *obj)
 		return -EINVAL;
 	for (int i = 0; i < obj->map_cnt; i++)
 		obj->maps[i].fd = wasm_bpf_map_fd_by_name(obj->handle, obj->maps[i].name);
+	for (int i = 0; i < NOMIA_MAX_OBJECTS; i++)
+		if (!nomia_loaded[i]) {
+			nomia_loaded[i] = obj;
+			break;
+		}
 	return 0;
 }
 
@@ -219,6 +253,9 @@ static inline void bpf_object__close(struct bpf_object *obj)
 {
 	if (!obj)
 		return;
+	for (int i = 0; i < NOMIA_MAX_OBJECTS; i++)
+		if (nomia_loaded[i] == obj)
+			nomia_loaded[i] = NULL;
 	if (obj->handle)
 		wasm_close_bpf_object(obj->handle);
 	free(obj->elf);
@@ -395,6 +432,135 @@ static inline void bpf_buffer__free(struct bpf_buffer *b)
 	free(b->data);
 	free(b);
 }
+
+/* ---- libbpf's ring_buffer and perf_buffer, over bpf_buffer ---- */
+
+#ifndef NOMIA_RING_BUFFER_MAPS
+#define NOMIA_RING_BUFFER_MAPS 8
+#endif
+
+typedef int (*ring_buffer_sample_fn)(void *ctx, void *data, size_t size);
+
+struct ring_buffer_opts {
+	size_t sz;
+};
+
+/* ring_buffer polls up to NOMIA_RING_BUFFER_MAPS maps of loaded objects. */
+struct ring_buffer {
+	struct bpf_buffer *bufs[NOMIA_RING_BUFFER_MAPS];
+	int n;
+};
+
+static inline int ring_buffer__add(struct ring_buffer *rb, int map_fd, ring_buffer_sample_fn sample_cb, void *ctx)
+{
+	if (rb->n == NOMIA_RING_BUFFER_MAPS)
+		return -E2BIG;
+	struct bpf_map *map = nomia_map_by_fd(map_fd);
+	if (!map)
+		return -EINVAL; /* not a map of a loaded object */
+	struct bpf_buffer *b = bpf_buffer__open(map, sample_cb, ctx);
+	if (!b)
+		return -ENOMEM;
+	rb->bufs[rb->n++] = b;
+	return 0;
+}
+
+static inline void ring_buffer__free(struct ring_buffer *rb)
+{
+	if (!rb)
+		return;
+	for (int i = 0; i < rb->n; i++)
+		bpf_buffer__free(rb->bufs[i]);
+	free(rb);
+}
+
+/* ring_buffer__new needs the map's object loaded (as libbpf does). */
+static inline struct ring_buffer *ring_buffer__new(int map_fd, ring_buffer_sample_fn sample_cb, void *ctx,
+						   const struct ring_buffer_opts *opts)
+{
+	(void)opts;
+	struct ring_buffer *rb = calloc(1, sizeof(*rb));
+	int err = rb ? ring_buffer__add(rb, map_fd, sample_cb, ctx) : -ENOMEM;
+	if (err) {
+		ring_buffer__free(rb);
+		errno = -err;
+		return NULL;
+	}
+	return rb;
+}
+
+/* ring_buffer__poll waits up to timeout_ms on the first map, then takes
+ * what the others have ready; it returns the records handled or -errno. */
+static inline int ring_buffer__poll(struct ring_buffer *rb, int timeout_ms)
+{
+	int total = 0;
+	for (int i = 0; i < rb->n; i++) {
+		int n = bpf_buffer__poll(rb->bufs[i], i == 0 ? timeout_ms : 0);
+		if (n < 0)
+			return n;
+		total += n;
+	}
+	return total;
+}
+
+static inline int ring_buffer__consume(struct ring_buffer *rb) { return ring_buffer__poll(rb, 0); }
+
+typedef void (*perf_buffer_sample_fn)(void *ctx, int cpu, void *data, __u32 size);
+typedef void (*perf_buffer_lost_fn)(void *ctx, int cpu, __u64 cnt);
+
+struct perf_buffer_opts {
+	size_t sz;
+};
+
+/* perf_buffer: the host sizes and reads the per-CPU buffers; it does not say
+ * which CPU a record came from (sample_cb sees cpu 0) and counts lost
+ * records itself (lost_cb is not called). */
+struct perf_buffer {
+	struct bpf_buffer *buf;
+	perf_buffer_sample_fn sample_cb;
+	void *ctx;
+};
+
+/* nomia_perf_sample adapts the host's (ctx, data, size) callback to libbpf's
+ * perf_buffer_sample_fn. */
+static inline int nomia_perf_sample(void *ctx, void *data, size_t size)
+{
+	struct perf_buffer *pb = ctx;
+	pb->sample_cb(pb->ctx, 0, data, (__u32)size);
+	return 0;
+}
+
+static inline void perf_buffer__free(struct perf_buffer *pb)
+{
+	if (!pb)
+		return;
+	bpf_buffer__free(pb->buf);
+	free(pb);
+}
+
+static inline struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb,
+						   perf_buffer_lost_fn lost_cb, void *ctx,
+						   const struct perf_buffer_opts *opts)
+{
+	(void)page_cnt, (void)lost_cb, (void)opts;
+	struct bpf_map *map = nomia_map_by_fd(map_fd);
+	struct perf_buffer *pb = map && sample_cb ? calloc(1, sizeof(*pb)) : NULL;
+	if (pb) {
+		pb->sample_cb = sample_cb;
+		pb->ctx = ctx;
+		pb->buf = bpf_buffer__open(map, nomia_perf_sample, pb);
+	}
+	if (!pb || !pb->buf) {
+		perf_buffer__free(pb);
+		errno = map ? ENOMEM : EINVAL;
+		return NULL;
+	}
+	return pb;
+}
+
+static inline int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms) { return bpf_buffer__poll(pb->buf, timeout_ms); }
+
+static inline int perf_buffer__consume(struct perf_buffer *pb) { return bpf_buffer__poll(pb->buf, 0); }
 
 /* ---- libbpf calls that have nothing to do in a guest ---- */
 

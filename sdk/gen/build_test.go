@@ -50,7 +50,7 @@ func buildGuest(t *testing.T, guest string) *Result {
 	if _, err := exec.LookPath("go"); err != nil && guest == "goguest" {
 		t.Skip("go is not on PATH")
 	}
-	if _, err := os.Stat("/usr/lib/wasm32-wasi/libc.a"); err != nil && guest == "cguest" {
+	if _, err := os.Stat("/usr/lib/wasm32-wasi/libc.a"); err != nil && guest != "goguest" {
 		t.Skip("wasi-libc is not installed (/usr/lib/wasm32-wasi): apt-get install wasi-libc libclang-rt-14-dev-wasm32 lld")
 	}
 	root, err := filepath.Abs("../..")
@@ -128,6 +128,13 @@ func TestGoGuest(t *testing.T) {
 // the generated struct event.
 func TestCGuest(t *testing.T) {
 	testGuest(t, "cguest", 3, "")
+}
+
+// TestLibbpfGuest builds testdata/libbpfguest, C written as libbpf user
+// space is (ring_buffer__new and perf_buffer__new on map fds, the
+// bpf_map__*_elem calls), and checks that it prints what TestCGuest's does.
+func TestLibbpfGuest(t *testing.T) {
+	testGuest(t, "libbpfguest", 4, "")
 }
 
 // testGuest builds and runs testdata/guest with multiplier mult and checks
