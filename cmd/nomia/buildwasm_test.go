@@ -37,7 +37,12 @@ func TestBuildWasm(t *testing.T) {
 				t.Skip("go is not on PATH")
 			}
 			dir := t.TempDir()
-			for _, f := range []string{"../../sdk/gen/testdata/probe.bpf.c", "../../sdk/gen/testdata/" + tc.guest + "/" + map[string]string{"cguest": "main.c", "goguest": "main.go"}[tc.guest]} {
+			files := []string{"probe.bpf.c", "goguest/main.go"}
+			if tc.guest == "cguest" {
+				files = []string{"probe.bpf.c", "cguest/main.c", "cshared/print.h"}
+			}
+			for _, f := range files {
+				f = "../../sdk/gen/testdata/" + f
 				data, err := os.ReadFile(f)
 				if err != nil {
 					t.Fatal(err)

@@ -22,12 +22,17 @@ import (
 // rejects it with EINVAL, so the calls have no other effect.
 const magic = 0x4e4f4d53
 
-// project copies testdata/probe.bpf.c and the files of testdata/guest into a
-// fresh directory, as a user's project directory.
+// project copies testdata/probe.bpf.c and the files of testdata/guest (and
+// of testdata/cshared for a C guest) into a fresh directory, as a user's
+// project directory.
 func project(t *testing.T, guest string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files, _ := filepath.Glob(filepath.Join("testdata", guest, "*"))
+	if guest != "goguest" {
+		shared, _ := filepath.Glob("testdata/cshared/*")
+		files = append(files, shared...)
+	}
 	for _, f := range append(files, "testdata/probe.bpf.c") {
 		data, err := os.ReadFile(f)
 		if err != nil {

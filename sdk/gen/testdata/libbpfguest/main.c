@@ -7,29 +7,18 @@
 #include "probe.skel.h"
 #include "probe.wasm.h"
 
-static int want, seen, smalls;
-static __u32 pid;
+#include "print.h"
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
-	const struct event *e = data;
 	(void)ctx;
-	if (size < sizeof(*e))
-		return -1;
-	printf("event pid=%s seq=%u flag=%u comm=%s value=%llu neg=%d\n", e->pid == pid ? "true" : "false", e->seq,
-	       e->flag, e->comm, (unsigned long long)e->value, e->neg);
-	seen++;
-	return 0;
+	return print_event(data, size);
 }
 
 static void handle_small(void *ctx, int cpu, void *data, __u32 size)
 {
-	const struct small *s = data;
 	(void)ctx, (void)cpu;
-	if (size >= sizeof(*s)) {
-		printf("small seq=%u half=%d\n", s->seq, s->half);
-		smalls++;
-	}
+	print_small(data, size);
 }
 
 int main(int argc, char **argv)
@@ -39,18 +28,13 @@ int main(int argc, char **argv)
 	struct probe_bpf *skel;
 	int err;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: main PID N MULTIPLIER\n");
-		return 2;
-	}
-	pid = strtoul(argv[1], NULL, 10);
-	want = atoi(argv[2]);
+	unsigned long long multiplier = args(argc, argv);
 
 	skel = probe_bpf__open();
 	if (!skel)
 		return 1;
 	skel->rodata->targ_pid = pid;
-	skel->data->multiplier = strtoull(argv[3], NULL, 10);
+	skel->data->multiplier = multiplier;
 	skel->data_extra->flag_offset = 10;
 	err = probe_bpf__load(skel);
 	if (!err)
