@@ -29,6 +29,7 @@ type runFlags struct {
 	maps     mapFlags
 	dist     distFlags
 	skip     []string
+	wasm     wasmFlags
 }
 
 func newRunCmd() *cobra.Command {
@@ -64,6 +65,7 @@ everything after it belongs to the program: each of its globals is a flag.
 	fs.StringSliceVar(&rf.skip, "skip", nil, "do not load or attach this program (repeatable), e.g. one the kernel refuses while the others can run")
 	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 2M)")
 	rf.maps.register(fs)
+	rf.wasm.register(fs)
 	rf.build.register(fs)
 	rf.dist.register(fs)
 	return cmd
@@ -81,8 +83,13 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err != nil {
 		return err
 	}
+	// "nomia run X -- ARGS" reads as well as "nomia run X ARGS".
+	if len(progArgs) > 0 && progArgs[0] == "--" {
+		progArgs = progArgs[1:]
+	}
 	if res.IsWASM() {
-		return fmt.Errorf("%s: a WASM module (%s): nomia run cannot run WASM modules yet", src, res.Ref)
+		// A WASM module is its own user space: its arguments are its own.
+		return runWASM(ctx, cmd, &rf.wasm, rf.target, rf.duration, src, res.WASM, progArgs)
 	}
 	pkg := res.Package
 	inst, err := nomia.New(pkg)
