@@ -42,3 +42,21 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownCommand: a typo gets one line with cobra's suggestion and the
+// commands there are.
+func TestUnknownCommand(t *testing.T) {
+	root := newRootCmd()
+	root.SetArgs([]string{"biuld", "x"})
+	root.SetOut(&strings.Builder{})
+	root.SetErr(&strings.Builder{})
+	err := root.Execute()
+	if err == nil {
+		t.Fatal("no error for an unknown command")
+	}
+	msg := unknownCommand(err.Error())
+	want := `unknown command "biuld" for "nomia" (did you mean build?) (commands: build, images, init, key, login, logout, pull, push, remote, run, serve, version; see: nomia --help)`
+	if msg != want {
+		t.Errorf("got  %q\nwant %q", msg, want)
+	}
+}
