@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
 	"strings"
 
 	"oras.land/oras-go/v2/errdef"
@@ -84,6 +85,9 @@ func explain(what string, ref registry.Reference, err error) error {
 	host := ref.Registry
 	var resp *errcode.ErrorResponse
 	var netErr *net.OpError
+	if msg, ok := missingHelper(host, err); ok {
+		return fmt.Errorf("%s %s: %s", what, ref, msg)
+	}
 	switch {
 	case errors.Is(err, auth.ErrBasicCredentialNotFound):
 		return fmt.Errorf("%s %s: registry %s wants a login (run: nomia login %s)", what, ref, host, host)
@@ -99,6 +103,16 @@ func explain(what string, ref registry.Reference, err error) error {
 		return fmt.Errorf("%s %s: registry %s speaks plain HTTP (pass --insecure to allow it)", what, ref, host)
 	}
 	return fmt.Errorf("%s %s: %s", what, ref, oneLine(err.Error()))
+}
+
+// missingHelper explains a credential helper that config.json names but
+// PATH lacks, which oras-go reports as a bare exec error.
+func missingHelper(host string, err error) (string, bool) {
+	var execErr *exec.Error
+	if !errors.As(err, &execErr) || !strings.HasPrefix(execErr.Name, "docker-credential-") {
+		return "", false
+	}
+	return fmt.Sprintf("credential helper %s for registry %s is not installed (install it, or remove it from credsStore or credHelpers in docker's config.json)", execErr.Name, host), true
 }
 
 func oneLine(s string) string {
@@ -140,6 +154,9 @@ func (c *Client) Logout(ctx context.Context, host string) error {
 		return err
 	}
 	if err := credentials.Logout(ctx, creds, host); err != nil {
+		if msg, ok := missingHelper(host, err); ok {
+			return fmt.Errorf("logout %s: %s", host, msg)
+		}
 		return fmt.Errorf("logout %s: %s", host, oneLine(err.Error()))
 	}
 	return nil
