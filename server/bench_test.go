@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -157,9 +158,7 @@ func BenchmarkRSSPerProgramDirect(b *testing.B) {
 			return true
 		})
 		b.ReportMetric(float64(rss(b)-before)/rssPrograms, "rss-bytes/program")
-		for _, d := range progs {
-			d.stop(b)
-		}
+		stopAll(b, progs)
 	}
 }
 
@@ -223,9 +222,7 @@ func BenchmarkProgramsAtOnceDirect(b *testing.B) {
 			}
 		}
 		reportAtOnce(b, n, rss0, fds0)
-		for _, d := range progs {
-			d.stop(b)
-		}
+		stopAll(b, progs)
 	}
 }
 
@@ -380,6 +377,17 @@ func (d *direct) stop(b *testing.B) {
 	if err := d.inst.Close(); err != nil {
 		b.Error(err)
 	}
+}
+
+// stopAll stops progs in parallel, as the server's Close does: each
+// tracepoint detach waits for the kernel (tens of ms), and one after another
+// they would dominate.
+func stopAll(b *testing.B, progs []*direct) {
+	var wg sync.WaitGroup
+	for _, d := range progs {
+		wg.Go(func() { d.stop(b) })
+	}
+	wg.Wait()
 }
 
 // benchRingBuf is $NOMIA_BENCH_RINGBUF, the least ring size in bytes, or def.
