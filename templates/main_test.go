@@ -22,9 +22,9 @@ func TestMain(m *testing.M) {
 	os.Exit(setUpAndRun(m))
 }
 
-// setUpAndRun builds the CLI and runs the tests in a private mount namespace:
-// the wasm test attaches in-process, and a tracefs mounted for it must vanish
-// with the test. The re-run test binary finds the CLI through $NOMIA_BIN.
+// setUpAndRun builds the CLI and runs the tests in a private mount namespace,
+// so that a tracefs any CLI run of theirs mounts vanishes with them. The
+// re-run test binary finds the CLI through $NOMIA_BIN.
 func setUpAndRun(m *testing.M) int {
 	kernelSkip = missingPrerequisite()
 	if kernelSkip != "" {

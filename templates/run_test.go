@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -34,12 +35,20 @@ type run struct {
 	stderr  strings.Builder
 }
 
-// startRun starts `nomia run -j --duration runCap ARGS...`, in a mount
-// namespace of its own so that a tracefs it mounts goes away with it.
+// startRun starts `nomia run -j --duration runCap ARGS...`.
 func startRun(t *testing.T, args ...string) *run {
 	t.Helper()
+	return startNomia(t, nil, append([]string{"run", "-j", "--duration", runCap}, args...)...)
+}
+
+// startNomia starts `nomia ARGS...` with env added to this process's
+// environment, in a mount namespace of its own so that a tracefs it mounts
+// goes away with it, and stops it when the test ends.
+func startNomia(t *testing.T, env []string, args ...string) *run {
+	t.Helper()
 	r := &run{lines: make(chan string, 4096), done: make(chan struct{})}
-	r.cmd = exec.Command(nomiaBin, append([]string{"run", "-j", "--duration", runCap}, args...)...)
+	r.cmd = exec.Command(nomiaBin, args...)
+	r.cmd.Env = append(os.Environ(), env...)
 	r.cmd.Stdout = (*stdoutLines)(r)
 	r.cmd.Stderr = &lockedWriter{mu: &r.mu, w: &r.stderr}
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
@@ -108,6 +117,24 @@ func (r *run) transcript() string {
 // a test can check all of them. It fails the test if nomia exits first.
 func (r *run) waitFor(t *testing.T, poke func(), each, match func(map[string]any) bool) map[string]any {
 	t.Helper()
+	var v map[string]any
+	r.waitForLine(t, poke, func(line string) bool {
+		v = nil
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("nomia run -j printed a line that is not a JSON object: %q (%v)", line, err)
+		}
+		if each != nil && !each(v) {
+			t.Fatalf("unexpected line: %s\n%s", line, r.transcript())
+		}
+		return match(v)
+	})
+	return v
+}
+
+// waitForLine repeats poke until nomia prints a line that match accepts, and
+// returns it. It fails the test if nomia exits first.
+func (r *run) waitForLine(t *testing.T, poke func(), match func(line string) bool) string {
+	t.Helper()
 	tick := time.NewTicker(pokeEvery)
 	defer tick.Stop()
 	poke()
@@ -117,15 +144,8 @@ func (r *run) waitFor(t *testing.T, poke func(), each, match func(map[string]any
 			if !ok {
 				t.Fatalf("nomia run ended before the expected output\n%s", r.transcript())
 			}
-			var v map[string]any
-			if err := json.Unmarshal([]byte(line), &v); err != nil {
-				t.Fatalf("nomia run -j printed a line that is not a JSON object: %q (%v)", line, err)
-			}
-			if each != nil && !each(v) {
-				t.Fatalf("unexpected line: %s\n%s", line, r.transcript())
-			}
-			if match(v) {
-				return v
+			if match(line) {
+				return line
 			}
 		case <-tick.C:
 			poke()

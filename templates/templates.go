@@ -123,7 +123,7 @@ func (p *Project) Commands() (build, run string) {
 	case "histogram":
 		return "nomia build " + src, "nomia run --interval 1s " + pkg
 	case "wasm":
-		return "make -C " + p.Dir, "nomia run " + filepath.Join(p.Dir, p.Name+".wasm")
+		return "nomia build --wasm " + p.Dir, "nomia run " + filepath.Join(p.Dir, p.Name+".wasm")
 	}
 	return "nomia build " + src, "nomia run " + pkg
 }

@@ -1,97 +1,176 @@
 package templates_test
 
 import (
+	"bufio"
 	"bytes"
-	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"nomia.dev/nomia/internal/bpftest"
-	"nomia.dev/nomia/wasm"
 )
 
-// TestWasmTemplate builds the wasm project with its own Makefile (nomia
-// build, then Go's wasip1 port), checks the module's imports, and runs it
-// through package wasm (the host behind `nomia run X.wasm`) until it prints
-// an exec the test makes, with that program's path and name.
+// TestWasmTemplate builds the wasm project with the command `nomia init`
+// prints (`nomia build --wasm DIR`, pointed at this checkout's SDK) and runs
+// the module with `nomia run X.wasm -- FLAGS`, as its README says:
+//
+//   - with -ppid and -count, it prints exactly the execs of the children of a
+//     shell the test owns, each with its pid, ppid, name and path, leaves out
+//     an exec whose parent is the test, and exits 0 after the count;
+//   - without flags, it prints the test's own exec and ends cleanly on Ctrl-C.
 func TestWasmTemplate(t *testing.T) {
 	t.Parallel()
+	module := buildWasmProject(t, "wasmexec")
+	bpftest.NoLeaks(t, "trace_exec")
+	prog, comm := uniqueProgram(t, "/bin/true", "nmwasm")
+	// wazero keeps compiled modules in the user's cache; keep the test's own.
+	env := []string{"XDG_CACHE_HOME=" + t.TempDir()}
+	header := []string{"PID", "PPID", "COMM", "FILENAME"}
+	isHeader := func(line string) bool { return slices.Equal(strings.Fields(line), header) }
+	first := func(string) bool { return true }
+
+	sh := startSpawner(t)
+	r := startNomia(t, env, "run", "--duration", runCap, module, "--", "-ppid", strconv.Itoa(sh.pid), "-count", "2")
+	// The guest prints the header once trace_exec is attached.
+	if line := r.waitForLine(t, func() {}, first); !isHeader(line) {
+		t.Fatalf("first line %q, want the header %q\n%s", line, header, r.transcript())
+	}
+	// The test's own exec has the wrong parent: -ppid must leave it out, or
+	// it would be the first of the two events -count waits for.
+	direct := exec.Command(prog)
+	if err := direct.Run(); err != nil {
+		t.Fatal(err)
+	}
+	want := []int{sh.spawn(t, prog), sh.spawn(t, prog)}
+	<-r.done
+	if code := r.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("nomia run ... -count 2 exited %d, want 0\n%s", code, r.transcript())
+	}
+	var events [][]string
+	for line := range r.lines {
+		events = append(events, strings.Fields(line))
+	}
+	if len(events) != len(want) {
+		t.Fatalf("%d event lines, want the %d execs by the shell (pids %v; the test's own exec was pid %d)\n%s",
+			len(events), len(want), want, direct.Process.Pid, r.transcript())
+	}
+	for i, f := range events {
+		if wantF := []string{strconv.Itoa(want[i]), strconv.Itoa(sh.pid), comm, prog}; !slices.Equal(f, wantF) {
+			t.Errorf("event %d: %q, want %q", i, f, wantF)
+		}
+	}
+
+	// Without flags: every exec, until Ctrl-C.
+	r = startNomia(t, env, "run", "--duration", runCap, module)
+	if line := r.waitForLine(t, func() {}, first); !isHeader(line) {
+		t.Fatalf("first line %q, want the header %q\n%s", line, header, r.transcript())
+	}
+	var started []string
+	poke := func() {
+		cmd := exec.Command(prog)
+		if cmd.Run() == nil {
+			started = append(started, strconv.Itoa(cmd.Process.Pid))
+		}
+	}
+	line := r.waitForLine(t, poke, func(line string) bool {
+		f := strings.Fields(line)
+		return len(f) == 4 && f[3] == prog
+	})
+	if f := strings.Fields(line); !slices.Contains(started, f[0]) || f[1] != strconv.Itoa(os.Getpid()) || f[2] != comm {
+		t.Errorf("event %q: want one of the pids %v, the test's pid %d as ppid, comm %s", line, started, os.Getpid(), comm)
+	}
+	r.stop()
+	if code := r.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("nomia run stopped by Ctrl-C exited %d, want 0\n%s", code, r.transcript())
+	}
+}
+
+// buildWasmProject runs `nomia init` for the wasm template in a fresh temp
+// dir, then the build command it prints, with --sdk naming this checkout,
+// and returns the path of the module.
+func buildWasmProject(t *testing.T, name string) string {
+	t.Helper()
 	if kernelSkip != "" {
 		t.Skip(kernelSkip)
 	}
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("make not found: the wasm project builds with make")
-	}
 	parent := t.TempDir()
-	nomia(t, "init", "--dir", parent, "--template", "wasm", "wasmexec")
-	dir := filepath.Join(parent, "wasmexec")
-	mk := exec.Command("make", "-C", dir, "NOMIA="+nomiaBin)
-	// The project is a module of its own; keep this module's settings out.
-	mk.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
-	if out, err := mk.CombinedOutput(); err != nil {
-		t.Fatalf("make -C %s: %v\n%s", dir, err, out)
+	out := nomia(t, "init", "--dir", parent, "--template", "wasm", name)
+	dir := filepath.Join(parent, name)
+	build := "nomia build --wasm " + dir
+	if !strings.Contains(out, "\n  "+build+"\n") {
+		t.Fatalf("nomia init did not print the build command %q:\n%s", build, out)
 	}
-	module, err := os.ReadFile(filepath.Join(dir, "wasmexec.wasm"))
+	sdk, err := filepath.Abs("..") // the test runs in templates/
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(module, []byte("\x00asm")) {
-		t.Fatalf("wasmexec.wasm is not a WebAssembly module (starts %q)", module[:min(8, len(module))])
+	cmd := exec.Command(nomiaBin, "build", "--wasm", dir, "--sdk", sdk)
+	// The project is a module of its own: this module's go flags are not its.
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nomia build --wasm %s --sdk %s: %v\n%s", dir, sdk, err, out)
 	}
-	for _, imp := range []string{"wasm_load_bpf_object", "wasm_attach_bpf_program", "wasm_bpf_buffer_poll", "go-callback"} {
-		if !bytes.Contains(module, []byte(imp)) {
-			t.Errorf("wasmexec.wasm does not import or export %s", imp)
-		}
+	module := filepath.Join(dir, name+".wasm")
+	data, err := os.ReadFile(module)
+	if err != nil {
+		t.Fatalf("nomia build --wasm wrote no module: %v", err)
 	}
+	if !bytes.HasPrefix(data, []byte("\x00asm")) {
+		t.Fatalf("%s is not a WebAssembly module (starts %q)", module, data[:min(8, len(data))])
+	}
+	return module
+}
 
-	bpftest.NoLeaks(t, "trace_exec")
-	// Run the module in this process through the host `nomia run X.wasm`
-	// is built on, until it prints the exec of a program of a unique path.
-	prog, comm := uniqueProgram(t, "/bin/true", "nmwasm")
-	var mu sync.Mutex
-	var out strings.Builder
-	w := &lockedWriter{mu: &mu, w: &out}
-	printed := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return out.String()
+// spawner is a shell that starts the programs the test names, so that their
+// parent is a process that starts nothing else.
+type spawner struct {
+	pid int
+	in  io.WriteCloser
+	out *bufio.Reader
+}
+
+// startSpawner starts the shell; it exits when the test ends.
+func startSpawner(t *testing.T) *spawner {
+	t.Helper()
+	// read, echo and wait are built in: the shell's only children are the
+	// programs it is told to start. A program started with & reads
+	// /dev/null, not the shell's input.
+	cmd := exec.Command("/bin/sh", "-c", `while read -r p; do "$p" & echo $!; wait; done`)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	type result struct {
-		code int
-		err  error
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	done := make(chan result, 1)
-	go func() {
-		code, err := wasm.Run(ctx, module, wasm.Config{Args: []string{"wasmexec"}, Stdout: w, Stderr: w, Log: w})
-		done <- result{code, err}
-	}()
-	tick := time.NewTicker(pokeEvery)
-	defer tick.Stop()
-	for !strings.Contains(printed(), prog) {
-		select {
-		case r := <-done:
-			t.Fatalf("wasmexec.wasm ended (exit %d, %v) before printing the exec of %s:\n%s", r.code, r.err, prog, printed())
-		case <-tick.C:
-			exec.Command(prog).Run()
-		}
+	if err := cmd.Start(); err != nil {
+		t.Skipf("/bin/sh is needed to start the workload: %v", err)
 	}
-	cancel()
-	<-done // Run returns only once it has detached what the guest attached
-	for _, line := range strings.Split(printed(), "\n") {
-		if f := strings.Fields(line); len(f) == 4 && f[3] == prog {
-			// sched_process_exec fires once the new program has its name.
-			if f[2] != comm {
-				t.Errorf("exec line %q: comm %q, want %q", line, f[2], comm)
-			}
-			return
-		}
+	t.Cleanup(func() {
+		in.Close() // read fails: the loop ends
+		cmd.Wait()
+	})
+	return &spawner{pid: cmd.Process.Pid, in: in, out: bufio.NewReader(out)}
+}
+
+// spawn has the shell start prog and returns its pid. The shell reads the
+// next program only once this one has exited, so execs keep their order.
+func (s *spawner) spawn(t *testing.T, prog string) int {
+	t.Helper()
+	if _, err := fmt.Fprintln(s.in, prog); err != nil {
+		t.Fatalf("spawner shell: %v", err)
 	}
-	t.Errorf("no line with PID, PPID, COMM and FILENAME %s in:\n%s", prog, printed())
+	line, err := s.out.ReadString('\n')
+	pid, perr := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || perr != nil {
+		t.Fatalf("spawner shell printed %q (%v) instead of a pid", line, err)
+	}
+	return pid
 }

@@ -3,14 +3,14 @@
 #define {{.Guard}}
 
 #define TASK_COMM_LEN 16
-#define MAX_FILENAME_LEN 64
+#define MAX_FILENAME_LEN 128
 
-/* The record the kernel sends and main.go reads. The Go side decodes it by
- * offset (see decodeEvent): change both together. All fields are 4-byte
- * aligned char arrays or ints, so there is no padding to account for. */
+/* The record the kernel sends. `nomia build --wasm` generates the Go struct
+ * Event with the same layout (in {{.Name}}_bpf.go), so a field added here is
+ * a field of Event after the next build. */
 struct event {
-	int pid;
-	int ppid;
+	pid_t pid;
+	pid_t ppid;
 	char comm[TASK_COMM_LEN];
 	char filename[MAX_FILENAME_LEN];
 };
