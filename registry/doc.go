@@ -7,13 +7,14 @@
 // ArtifactType, whose config is the OCI empty descriptor, and whose single
 // layer (MediaTypePackage) is the package.json exactly as built, byte for byte.
 // The manifest's annotations describe the package so that `oras manifest fetch`
-// or any registry UI shows it without downloading the layer:
+// or any registry UI shows it without downloading the layer (the words of
+// kernel-features are KernelFeatures, derived by RequiredKernelFeatures):
 //
 //	org.opencontainers.image.title        the object's name (obj_name)
 //	org.opencontainers.image.description  the package's @brief
 //	org.opencontainers.image.version      the package's @version
 //	dev.nomia.program-types               e.g. "tracepoint,xdp"
-//	dev.nomia.kernel-features             map types beyond hash and array, e.g. "ringbuf"
+//	dev.nomia.kernel-features             what it needs from the kernel, e.g. "btf,global_data,ringbuf,tp_btf"
 //
 // A WASM module is pushed the way wasm-to-oci and eunomia's ecli push it
 // (config MediaTypeWASMConfig, one MediaTypeWASM layer), and any manifest

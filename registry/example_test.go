@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cilium/ebpf"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/content"
 
@@ -59,4 +60,20 @@ func ExampleClient_Verify() {
 	fmt.Println(strings.Replace(err.Error(), dir, "CACHE", 1))
 	// Output:
 	// verifying localhost:5000/tools/opensnoop@sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a: no signature in the cache (CACHE), and --pull never keeps the registry out (verify it online first: nomia pull --verify KEY localhost:5000/tools/opensnoop:v1)
+}
+
+// A tp_btf program writing a ring buffer, with a const volatile setting:
+// besides the two, it needs the kernel's BTF and global data.
+func ExampleRequiredKernelFeatures() {
+	spec := &ebpf.CollectionSpec{
+		Programs: map[string]*ebpf.ProgramSpec{
+			"on_switch": {Type: ebpf.Tracing, AttachType: ebpf.AttachTraceRawTp, SectionName: "tp_btf/sched_switch"},
+		},
+		Maps: map[string]*ebpf.MapSpec{
+			"events":  {Type: ebpf.RingBuf},
+			".rodata": {Type: ebpf.Array},
+		},
+	}
+	fmt.Println(strings.Join(registry.RequiredKernelFeatures(spec), ","))
+	// Output: btf,global_data,ringbuf,tp_btf
 }

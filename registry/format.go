@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cilium/ebpf"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"nomia.dev/nomia/bpfpkg"
@@ -67,11 +66,11 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// requirements lists the program types a package loads and the map types
-// beyond hash and array it creates, each sorted and without repeats. A
-// package whose object cannot be read yields whatever the metadata says.
+// requirements lists the program types a package loads and what it needs
+// from the kernel (RequiredKernelFeatures), each sorted and without repeats.
+// A package whose object cannot be read yields whatever the metadata says.
 func requirements(pkg *bpfpkg.Package) (types, features []string) {
-	ts, fs := map[string]bool{}, map[string]bool{}
+	ts := map[string]bool{}
 	spec, err := pkg.Spec()
 	if err != nil {
 		for _, p := range pkg.Meta.Skel.Progs {
@@ -82,14 +81,7 @@ func requirements(pkg *bpfpkg.Package) (types, features []string) {
 	for _, p := range spec.Programs {
 		ts[strings.ToLower(p.Type.String())] = true
 	}
-	for _, m := range spec.Maps {
-		// Every kernel with BPF has hash and array maps; other map types
-		// (ring buffers from 5.8, for one) are what a kernel may lack.
-		if m.Type != ebpf.Hash && m.Type != ebpf.Array {
-			fs[strings.ToLower(m.Type.String())] = true
-		}
-	}
-	return keys(ts), keys(fs)
+	return keys(ts), RequiredKernelFeatures(spec)
 }
 
 func keys(m map[string]bool) []string {

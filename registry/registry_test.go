@@ -49,7 +49,7 @@ func TestPushPullRoundTrip(t *testing.T) {
 		ocispec.AnnotationDescription: "Report getppid(2) calls of one process: a tiny package for the registry tests.",
 		ocispec.AnnotationVersion:     "1.0",
 		AnnotationProgramTypes:        "tracepoint",
-		AnnotationKernelFeatures:      "ringbuf",
+		AnnotationKernelFeatures:      "global_data,ringbuf,tracepoint",
 	} {
 		if a.Annotations[k] != want {
 			t.Errorf("annotation %s = %q, want %q", k, a.Annotations[k], want)
