@@ -4,21 +4,10 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16);
-	__type(key, u32);
-	__type(value, u64);
-} counts SEC(".maps");
+#define COUNT_MAP_TYPE BPF_MAP_TYPE_HASH
+#include "count.h"
 
 SEC("socket")
-int count_len(struct __sk_buff *skb)
-{
-	u32 key = 0;
-	u64 one = 1;
-
-	bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST);
-	return 0;
-}
+int count_packets(struct __sk_buff *skb) { return count(0); }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
