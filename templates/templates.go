@@ -31,7 +31,7 @@ var descriptions = map[string]string{
 	"ringbuf":    "process exec and exit events with lifetimes and exit codes, one struct shared through a header",
 	"xdp":        "packet and byte counts per protocol on an interface (--iface), printed as a table",
 	"histogram":  "syscall latency per process name as a log2 histogram, printed at exit and every --interval",
-	"wasm":       "a Go user space for WebAssembly (GOOS=wasip1) that loads the .bpf.c and prints its events",
+	"wasm":       "exec events printed by a Go WebAssembly user space on nomia's guest SDK, with its own -ppid and -count flags (nomia build --wasm)",
 }
 
 // Names lists the templates in alphabetical order.
