@@ -37,5 +37,5 @@ echo "$out" | awk '
 		row("programs running at once, each delivering", nd, ng, 1, "", "%d")
 		row("RSS per program, all of them running", ad, ag, 1024, "KiB", "%.0f")
 		row("fds per program, all of them running", fd, fg, 1, "", "%.1f")
-		row("start, check and stop all of them", td, tg, 1e9, "s", "%.1f")
+		row("start and stop all of them", td, tg, 1e9, "s", "%.1f")
 	}'
