@@ -1,10 +1,8 @@
 package wasm
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -51,50 +49,8 @@ func benchRecords(b *testing.B, module []byte, args ...string) {
 	// Compile the module into the process's cache first: a Go guest takes
 	// most of a second, which is not delivery.
 	Run(context.Background(), module, Config{Args: []string{"warm-up"}})
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	// Read the guest's output as it comes: a write to a pipe nobody reads
-	// blocks, even an empty one.
-	lines := make(chan string, 4)
-	go func() {
-		sc := bufio.NewScanner(outR)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	done := make(chan error, 1)
 	b.ResetTimer()
-	go func() {
-		code, err := Run(context.Background(), module, Config{Args: args, Stdin: inR, Stdout: outW})
-		if err == nil && code != 0 {
-			err = fmt.Errorf("exit code %d", code)
-		}
-		outW.CloseWithError(err)
-		done <- err
-	}()
-	expect := func(want string) {
-		if line := <-lines; line != want {
-			b.Fatalf("guest printed %q, want %q", line, want)
-		}
-	}
-	expect("attached")
-	for left := b.N; left > 0; left -= 16384 {
-		k := min(left, 16384)
-		trigger(k)
-		fmt.Fprintln(inW, k)
-		expect("ok")
-	}
-	inW.Close()
-	var got int
-	var ns int64
-	line := <-lines
-	if _, err := fmt.Sscanf(line, "got %d ns %d", &got, &ns); err != nil || got != b.N {
-		b.Fatalf("guest printed %q, want %d records", line, b.N)
-	}
-	if err := <-done; err != nil {
-		b.Fatal(err)
-	}
+	got, _, ns := drainGuest(b, module, b.N, args...)
 	b.ReportMetric(float64(got)/(float64(ns)/1e9), "records/s")
 }
 

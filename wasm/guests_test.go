@@ -1,8 +1,11 @@
 package wasm
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,4 +153,57 @@ func (o *output) String() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.buf.String()
+}
+
+// drainGuest runs module with args in drain mode (see testdata/guest.c),
+// making n records in batches of at most 16384 (which the ring holds) before
+// telling the guest to receive them, and returns what the guest counted: the
+// records, the polls that took them and the nanoseconds spent polling.
+func drainGuest(t testing.TB, module []byte, n int, args ...string) (got, polls int, ns int64) {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	// Read the guest's output as it comes: a write to a pipe nobody reads
+	// blocks, even an empty one.
+	lines := make(chan string, 4)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	done := make(chan error, 1)
+	go func() {
+		code, err := Run(context.Background(), module, Config{Args: args, Stdin: inR, Stdout: outW})
+		if err == nil && code != 0 {
+			err = fmt.Errorf("exit code %d", code)
+		}
+		outW.CloseWithError(err)
+		done <- err
+	}()
+	expect := func(want string) {
+		if line, ok := <-lines; line != want {
+			if !ok {
+				t.Fatalf("guest ended (%v) instead of printing %q", <-done, want)
+			}
+			t.Fatalf("guest printed %q, want %q", line, want)
+		}
+	}
+	expect("attached")
+	for left := n; left > 0; left -= 16384 {
+		k := min(left, 16384)
+		trigger(k)
+		fmt.Fprintln(inW, k)
+		expect("ok")
+	}
+	inW.Close()
+	line := <-lines
+	if _, err := fmt.Sscanf(line, "got %d polls %d ns %d", &got, &polls, &ns); err != nil || got != n {
+		t.Fatalf("guest printed %q, want %d records", line, n)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	return got, polls, ns
 }

@@ -238,8 +238,8 @@ static int bench(int lookups, int n)
 }
 
 /* drain reads counts K from stdin; for each it polls until K more records
- * arrived and prints "ok". At EOF it prints the records and the time spent
- * polling. */
+ * arrived and prints "ok". At EOF it prints the records, the polls and the
+ * time spent polling. */
 static int drain(uint32_t pid)
 {
 	uint64_t obj = load_attached(pid);
@@ -248,17 +248,17 @@ static int drain(uint32_t pid)
 	printf("attached\n");
 	fflush(stdout);
 	long long ns = 0;
-	int k;
+	int k, polls = 0;
 	while (scanf("%d", &k) == 1) {
 		long long start = now_ns();
-		for (int want = t.events + k; t.events < want;)
-			if (poll(obj, rb, &t, 1000) < 0)
-				return 21;
+		for (int want = t.events + k, idle = 0, r; t.events < want; polls++, idle = r ? 0 : idle + 1)
+			if ((r = poll(obj, rb, &t, 1000)) < 0 || idle == 10)
+				return 21; /* failed, or records that never come */
 		ns += now_ns() - start;
 		printf("ok\n");
 		fflush(stdout);
 	}
-	printf("got %d ns %lld\n", t.events, ns);
+	printf("got %d polls %d ns %lld\n", t.events, polls, ns);
 	return 0;
 }
 

@@ -5,7 +5,8 @@
 //	goguest PID N      load, attach, receive N events, exercise the maps
 //	goguest drain PID  attach, then receive batches of records: for each count
 //	                   K read from stdin, poll until K more arrived and print
-//	                   "ok"; at EOF print the records and the time spent polling
+//	                   "ok"; at EOF print the records, the polls and the time
+//	                   spent polling
 package main
 
 import (
@@ -169,19 +170,24 @@ func drain() {
 	buf := make([]byte, 4096)
 	fmt.Println("attached")
 	var spent time.Duration
+	polls := 0
 	for {
 		var k int
 		if _, err := fmt.Scan(&k); err != nil {
 			break
 		}
 		start := time.Now()
-		for want := events + k; events < want; {
-			if bufferPoll(h, rb, 0, unsafe.Pointer(&buf[0]), int32(len(buf)), 1000) < 0 {
-				os.Exit(21)
+		for want, idle := events+k, 0; events < want; polls++ {
+			r := bufferPoll(h, rb, 0, unsafe.Pointer(&buf[0]), int32(len(buf)), 1000)
+			if r < 0 || idle == 10 {
+				os.Exit(21) // failed, or records that never come
+			}
+			if idle++; r > 0 {
+				idle = 0
 			}
 		}
 		spent += time.Since(start)
 		fmt.Println("ok")
 	}
-	fmt.Printf("got %d ns %d\n", events, spent.Nanoseconds())
+	fmt.Printf("got %d polls %d ns %d\n", events, polls, spent.Nanoseconds())
 }
