@@ -89,6 +89,30 @@ func TestWasmTemplate(t *testing.T) {
 	if code := r.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Errorf("nomia run stopped by Ctrl-C exited %d, want 0\n%s", code, r.transcript())
 	}
+
+	// The README's flag table lists every flag the module's -h does.
+	usage := exec.Command(nomiaBin, "run", module, "--", "-h")
+	usage.Env = append(os.Environ(), env...)
+	help, err := usage.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nomia run %s -- -h: %v\n%s", module, err, help)
+	}
+	readme, err := os.ReadFile(filepath.Join(filepath.Dir(module), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := 0
+	for _, line := range strings.Split(string(help), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(line, "  -") {
+			flags++
+			if !strings.Contains(string(readme), "| `"+f[0]+" ") {
+				t.Errorf("README.md has no row for %s, which -h lists:\n%s", f[0], help)
+			}
+		}
+	}
+	if flags == 0 {
+		t.Errorf("nomia run %s -- -h listed no flags:\n%s", module, help)
+	}
 }
 
 // buildWasmProject runs `nomia init` for the wasm template in a fresh temp
