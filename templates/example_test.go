@@ -49,3 +49,15 @@ func ExampleNames() {
 	// wasm
 	// xdp
 }
+
+// A wasm project builds its module with `nomia build --wasm` and runs it;
+// the module's own flags go after `--`.
+func ExampleProject_Commands() {
+	p := &templates.Project{Dir: "mytool", Name: "mytool", Template: "wasm"}
+	build, run := p.Commands()
+	fmt.Println(build)
+	fmt.Println(run, "-- -ppid 4100")
+	// Output:
+	// nomia build --wasm mytool
+	// nomia run mytool/mytool.wasm -- -ppid 4100
+}
