@@ -88,6 +88,9 @@ func explain(what string, ref registry.Reference, err error) error {
 	if msg, ok := missingHelper(host, err); ok {
 		return fmt.Errorf("%s %s: %s", what, ref, msg)
 	}
+	if _, cause, ok := strings.Cut(err.Error(), "failed to resolve credential: "); ok {
+		return fmt.Errorf("%s %s: docker's credential store failed for registry %s: %s (check credsStore and credHelpers in docker's config.json)", what, ref, host, oneLine(cause))
+	}
 	switch {
 	case errors.Is(err, auth.ErrBasicCredentialNotFound):
 		return fmt.Errorf("%s %s: registry %s wants a login (run: nomia login %s)", what, ref, host, host)
@@ -154,6 +157,11 @@ func (c *Client) Logout(ctx context.Context, host string) error {
 		return err
 	}
 	if err := credentials.Logout(ctx, creds, host); err != nil {
+		// A helper that holds nothing for host says so; the file store
+		// says nothing. Either way there is nothing left to forget.
+		if strings.HasSuffix(err.Error(), "credentials not found in native keychain") {
+			return nil
+		}
 		if msg, ok := missingHelper(host, err); ok {
 			return fmt.Errorf("logout %s: %s", host, msg)
 		}

@@ -26,7 +26,8 @@ func (c *cli) configPath() string { return filepath.Join(c.dockerConfig(), "conf
 
 // TestLoginCredsStore configures "credsStore": login stores the password
 // through the helper and config.json never holds it; push and pull find it
-// there; logout erases it from the helper, after which pulls want a login.
+// there; logout erases it from the helper, after which pulls want a login,
+// and a second logout succeeds.
 func TestLoginCredsStore(t *testing.T) {
 	c := newCLI(t)
 	pkgPath, _ := c.buildTestPackage()
@@ -54,6 +55,8 @@ func TestLoginCredsStore(t *testing.T) {
 	if _, _, ok := h.Get(t, srv.Host); ok || !slices.Contains(h.Calls(), "erase "+srv.Host) {
 		t.Errorf("after logout the helper still holds %s (calls %q)", srv.Host, h.Calls())
 	}
+	// As with credentials in config.json, logging out twice is no error.
+	c.must("logout", srv.Host)
 	_, errOut, ok := c.run("", "pull", "--cache-dir", t.TempDir(), ref)
 	if ok || !strings.Contains(errOut, "nomia login "+srv.Host) || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("pull after logout: ok %v, %q", ok, errOut)
@@ -109,5 +112,21 @@ func TestCredHelperMissing(t *testing.T) {
 		if ok || !strings.Contains(errOut, "credential helper docker-credential-nomia-absent for registry "+srv.Host+" is not installed") || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%s with a missing credential helper: ok %v, %q", tc.args[0], ok, errOut)
 		}
+	}
+}
+
+// TestCredHelperFails makes the helper fail, as a locked keychain does: the
+// pull fails with one line naming the registry and the helper's own words.
+func TestCredHelperFails(t *testing.T) {
+	c := newCLI(t)
+	srv := registrytest.Start(t, registrytest.Options{User: "me", Password: "s3cret"})
+	h := c.withHelper(`{"credHelpers": {"` + srv.Host + `": "nomiatest"}}`)
+	h.Fail(t, "keychain locked")
+	_, errOut, ok := c.run("", "pull", "--cache-dir", t.TempDir(), srv.Host+"/tools/getppid:v1")
+	if ok || !strings.Contains(errOut, "credential store failed for registry "+srv.Host+": keychain locked") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("pull with a failing credential helper: ok %v, %q", ok, errOut)
+	}
+	if calls := h.Calls(); !slices.Contains(calls, "get failed") {
+		t.Errorf("helper calls %q: want a failed get", calls)
 	}
 }

@@ -36,6 +36,11 @@ const helperScript = `#!/bin/sh
 data=%s
 log=%s
 key() { printf '%%s' "$1" | tr '/:' '__'; }
+if [ -f "$data/.fail" ]; then
+	echo "$1 failed" >>"$log"
+	cat "$data/.fail"
+	exit 1
+fi
 case "$1" in
 store)
 	in=$(cat)
@@ -136,8 +141,17 @@ func (h *CredentialHelper) Get(t testing.TB, server string) (user, secret string
 	return c.Username, c.Secret, true
 }
 
-// Calls lists the calls made so far, one "ACTION SERVER" (or "list") each,
-// oldest first.
+// Fail makes every later call fail with message on stdout, as a locked
+// keychain or an uninitialised pass store does.
+func (h *CredentialHelper) Fail(t testing.TB, message string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(h.data, ".fail"), []byte(message+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Calls lists the calls made so far, one "ACTION SERVER" (or "list", or
+// "ACTION failed" under Fail) each, oldest first.
 func (h *CredentialHelper) Calls() []string {
 	data, _ := os.ReadFile(h.log)
 	if len(data) == 0 {

@@ -10,7 +10,7 @@ import (
 )
 
 // TestCredentialHelperProtocol drives the helper as docker would: store, get,
-// list, erase, and the protocol's exact not-found answer afterwards.
+// list, erase, the protocol's exact not-found answer afterwards, and Fail.
 func TestCredentialHelperProtocol(t *testing.T) {
 	h := registrytest.NewCredentialHelper(t, "nomiatest")
 	call := func(action, stdin string) (string, bool) {
@@ -39,7 +39,11 @@ func TestCredentialHelperProtocol(t *testing.T) {
 	if out, ok := call("get", "127.0.0.1:5000"); ok || out != "credentials not found in native keychain" {
 		t.Errorf("get after erase: %q, %v", out, ok)
 	}
-	want := []string{"store 127.0.0.1:5000", "get 127.0.0.1:5000", "list", "erase 127.0.0.1:5000", "get 127.0.0.1:5000"}
+	h.Fail(t, "keychain locked")
+	if out, ok := call("get", "127.0.0.1:6000"); ok || out != "keychain locked" {
+		t.Errorf("get under Fail: %q, %v", out, ok)
+	}
+	want := []string{"store 127.0.0.1:5000", "get 127.0.0.1:5000", "list", "erase 127.0.0.1:5000", "get 127.0.0.1:5000", "get failed"}
 	if got := h.Calls(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Calls: %q, want %q", got, want)
 	}
