@@ -15,7 +15,7 @@ import (
 func (c *cli) withHelper(config string) *registrytest.CredentialHelper {
 	c.t.Helper()
 	h := registrytest.NewCredentialHelper(c.t, "nomiatest")
-	c.env = append(c.env, h.PathEnv())
+	c.env = append(c.env, "PATH="+h.SearchPath())
 	if err := os.WriteFile(c.configPath(), []byte(config), 0o600); err != nil {
 		c.t.Fatal(err)
 	}

@@ -77,8 +77,8 @@ esac
 `
 
 // NewCredentialHelper writes docker-credential-NAME into a directory of the
-// test's own. It does not change PATH: in-process tests call t.Setenv with
-// PathEnv, tests of a command pass PathEnv in its environment.
+// test's own. It does not change PATH: in-process tests set PATH to
+// SearchPath with t.Setenv, tests of a command pass it in its environment.
 func NewCredentialHelper(t testing.TB, name string) *CredentialHelper {
 	t.Helper()
 	dir := t.TempDir()
@@ -95,10 +95,9 @@ func NewCredentialHelper(t testing.TB, name string) *CredentialHelper {
 	return h
 }
 
-// PathEnv is PATH=Dir:$PATH, the environment entry that makes the helper
-// found first.
-func (h *CredentialHelper) PathEnv() string {
-	return "PATH=" + h.Dir + string(os.PathListSeparator) + os.Getenv("PATH")
+// SearchPath is Dir:$PATH, the PATH under which the helper is found first.
+func (h *CredentialHelper) SearchPath() string {
+	return h.Dir + string(os.PathListSeparator) + os.Getenv("PATH")
 }
 
 // helperCredential is one stored entry, in the protocol's JSON.
