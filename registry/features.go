@@ -31,7 +31,7 @@ type KernelFeature struct {
 var KernelFeatures = []KernelFeature{
 	{"array_of_maps", "4.12", ""},
 	{"bloom_filter", "5.16", ""},
-	{"btf", "5.4", "kernel BTF at /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF): CO-RE relocations, tp_btf, iter, ksym and trampolines resolve against it"},
+	{"btf", "5.4", "kernel BTF at /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF): CO-RE relocations, tp_btf, iter, kfunc and trampolines resolve against it"},
 	{"cgroup", "4.10", "a cgroup v2 hierarchy to attach to"},
 	{"cgrp_storage", "6.2", ""},
 	{"cpumap", "4.15", ""},
@@ -39,10 +39,11 @@ var KernelFeatures = []KernelFeature{
 	{"global_data", "5.2", "global variables and string constants (.data, .rodata, .bss) as array maps"},
 	{"hash_of_maps", "4.12", ""},
 	{"iter", "5.8", "btf"},
-	{"kconfig", "5.2", "the kernel's config readable (/proc/config.gz or /boot/config-$(uname -r)) for __kconfig externs"},
+	{"kconfig", "5.2", "the kernel's config readable (/proc/config.gz or /boot/config-$(uname -r)) for CONFIG_ __kconfig externs"},
+	{"kfunc", "5.13", "btf; kfunc calls (__ksym functions) resolve against it, each kfunc from its own kernel version"},
 	{"kprobe", "4.1", "CONFIG_KPROBE_EVENTS (kprobe_events in tracefs)"},
 	{"kprobe_multi", "5.18", "CONFIG_FPROBE"},
-	{"ksym", "5.11", "btf; __ksym variables (5.11) and kfunc calls (5.13) resolve against it"},
+	{"ksym", "3.18", "kernel addresses readable in /proc/kallsyms (root, or kernel.kptr_restrict=0) for __ksym variables"},
 	{"lpm_trie", "4.11", ""},
 	{"lru_hash", "4.10", ""},
 	{"lru_percpu_hash", "4.10", ""},
@@ -95,8 +96,8 @@ var mapFeatures = map[ebpf.MapType]string{
 // RequiredKernelFeatures derives from a collection what it needs from the
 // kernel, as words of KernelFeatures, sorted and without repeats: how its
 // programs attach, the map types it creates, and what loading it takes (CO-RE
-// relocations and ksym externs need kernel BTF, kconfig externs the kernel's
-// config, global variables array maps with BPF_F_RDONLY_PROG).
+// relocations and kfuncs need kernel BTF, other externs the kernel's config or
+// symbols, global variables array maps with BPF_F_RDONLY_PROG).
 func RequiredKernelFeatures(spec *ebpf.CollectionSpec) []string {
 	set := map[string]bool{}
 	add := func(words ...string) {
@@ -122,20 +123,45 @@ func RequiredKernelFeatures(spec *ebpf.CollectionSpec) []string {
 			add(mapFeature(m.Type))
 		}
 	}
-	// Externs live in BTF sections of their own, which become maps (.kconfig)
-	// or kernel addresses (.ksyms) only at load.
-	if hasDatasec(spec, ".kconfig") {
-		add("kconfig")
-	}
-	if hasDatasec(spec, ".ksyms") {
-		add("ksym", "btf")
-	}
+	add(externFeatures(spec)...)
 	return keys(set)
 }
 
-func hasDatasec(spec *ebpf.CollectionSpec, name string) bool {
+// externFeatures names what the loader needs to fill an object's externs.
+// They live in BTF sections of their own, which become a read-only map
+// (.kconfig) or kernel addresses (.ksyms) only at load: kfuncs resolve
+// against the kernel's BTF, __ksym variables against /proc/kallsyms,
+// CONFIG_ values against the kernel's config, while LINUX_KERNEL_VERSION and
+// LINUX_HAS_SYSCALL_WRAPPER the loader finds out itself.
+func externFeatures(spec *ebpf.CollectionSpec) []string {
+	var words []string
+	if kconfig := datasec(spec, ".kconfig"); kconfig != nil {
+		words = append(words, "global_data")
+		for _, v := range kconfig.Vars {
+			if !strings.HasPrefix(v.Type.TypeName(), "LINUX_") {
+				words = append(words, "kconfig")
+			}
+		}
+	}
+	if ksyms := datasec(spec, ".ksyms"); ksyms != nil {
+		for _, v := range ksyms.Vars {
+			if _, isFunc := v.Type.(*btf.Func); isFunc {
+				words = append(words, "kfunc", "btf")
+			} else {
+				words = append(words, "ksym")
+			}
+		}
+	}
+	return words
+}
+
+// datasec is the object's BTF section called name, nil when it has none.
+func datasec(spec *ebpf.CollectionSpec, name string) *btf.Datasec {
 	var ds *btf.Datasec
-	return spec.Types != nil && spec.Types.TypeByName(name, &ds) == nil
+	if spec.Types == nil || spec.Types.TypeByName(name, &ds) != nil {
+		return nil
+	}
+	return ds
 }
 
 // programFeatures names how a program attaches and what that needs.

@@ -36,7 +36,8 @@ func TestKernelFeaturesOfTestdata(t *testing.T) {
 		"probes":      "kprobe,kprobe_multi,lru_hash,uprobe,uprobe_multi",
 		"trampolines": "btf,lsm,percpu_array,sleepable,trampoline",
 		"network":     "cgroup,tc,tcx,xdp",
-		"externs":     "btf,global_data,kconfig,ksym,perf_event,stack_trace",
+		"externs":     "btf,global_data,kconfig,kfunc,ksym,perf_event,stack_trace",
+		"version":     "global_data,raw_tp",
 	} {
 		t.Run(source, func(t *testing.T) {
 			pkg := buildSource(t, filepath.Join("testdata", "features", source+".bpf.c"))
@@ -103,7 +104,7 @@ func TestKernelFeaturesVocabulary(t *testing.T) {
 	}
 	// Externs need an object's BTF, which TestKernelFeaturesOfTestdata has.
 	for _, w := range names {
-		if !slices.Contains(derived, w) && w != "kconfig" && w != "ksym" {
+		if !slices.Contains(derived, w) && w != "kconfig" && w != "kfunc" && w != "ksym" {
 			t.Errorf("word %q is in KernelFeatures but nothing derives it", w)
 		}
 	}
