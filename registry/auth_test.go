@@ -37,17 +37,25 @@ func TestLogin(t *testing.T) {
 	if cred, err := c.Credentials.Get(ctx, srv.Host); err != nil || cred.Username != "me" || cred.Password != "s3cret" {
 		t.Errorf("stored credential %+v, %v", cred, err)
 	}
+	pushPullLogout(t, c, ref, data)
+}
+
+// pushPullLogout checks what a login allows: push and pull of ref, and,
+// after Logout, a pull refused with the hint to log in again.
+func pushPullLogout(t *testing.T, c *Client, ref string, data []byte) {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := c.Push(ctx, ref, data); err != nil {
 		t.Fatalf("push after login: %v", err)
 	}
 	if _, err := c.Pull(ctx, ref, testStore(t), PullAlways); err != nil {
 		t.Fatalf("pull after login: %v", err)
 	}
-
-	if err := c.Logout(ctx, srv.Host); err != nil {
+	host, _, _ := strings.Cut(ref, "/")
+	if err := c.Logout(ctx, host); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Pull(ctx, ref, testStore(t), PullAlways); err == nil || !strings.Contains(err.Error(), "nomia login") {
+	if _, err := c.Pull(ctx, ref, testStore(t), PullAlways); err == nil || !strings.Contains(err.Error(), "nomia login "+host) {
 		t.Errorf("pull after logout: %v", err)
 	}
 }
