@@ -34,6 +34,7 @@ func run() error {
 	obj := flag.String("obj", "", "getpid.bpf.o built from bench/testdata/getpid.bpf.c (required)")
 	nomia := flag.String("nomia", "", "nomia binary; empty skips the nomia rows")
 	pkg := flag.String("pkg", "", "package of getpid.bpf.c built by `nomia build` (needed with -nomia)")
+	wasmGuest := flag.String("wasm", "", "guest built from bench/wasm by `nomia build --wasm` (needs -nomia); empty skips its rows")
 	bpftrace := flag.String("bpftrace", "bpftrace", "bpftrace binary; empty or missing skips its row")
 	d := flag.Duration("duration", 2*time.Second, "how long the producer runs per consumer")
 	repeat := flag.Int("repeat", 3, "rounds over all consumers; each row reports the median round")
@@ -72,10 +73,24 @@ func run() error {
 			name        string
 			json, count bool
 		}{{"nomia run -j >/dev/null", true, false}, {"nomia run >/dev/null", false, false}, {"nomia run -j, lines counted", true, true}} {
-			consumers = append(consumers, consumer{v.name, func() result { return nomiaRun(v.name, *nomia, *pkg, v.json, v.count, *d) }})
+			consumers = append(consumers, consumer{v.name, func() result {
+				return nomiaRun(v.name, *nomia, nomiaRunArgs(*pkg, v.json), v.count, *d)
+			}})
 		}
 	} else {
 		consumers = append(consumers, skip("nomia run", "no -nomia binary and -pkg package given"))
+	}
+	if *nomia != "" && *wasmGuest != "" {
+		for _, v := range []struct {
+			name  string
+			count bool
+		}{{wasmRowName, false}, {wasmRowName + ", lines counted", true}} {
+			consumers = append(consumers, consumer{v.name, func() result {
+				return nomiaRun(v.name, *nomia, nomiaRunArgs(*wasmGuest, false), v.count, *d)
+			}})
+		}
+	} else {
+		consumers = append(consumers, skip(wasmRowName, "no -nomia binary and -wasm guest given"))
 	}
 	if path, err := exec.LookPath(*bpftrace); *bpftrace != "" && err == nil {
 		consumers = append(consumers, consumer{"bpftrace", func() result { return bpftraceRun(path, *d) }})

@@ -21,15 +21,20 @@ func (c *lineCounter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// nomiaRun measures `nomia run [-j] pkg` with stdout to /dev/null (or, with
-// countLines, into a line counter that verifies delivery).
-func nomiaRun(name, bin, pkg string, jsonOut, countLines bool, d time.Duration) result {
-	res := result{name: name}
+// nomiaRunArgs is the command line of `nomia run [-j] target`: a package or a
+// WASM guest, which the same measurement serves.
+func nomiaRunArgs(target string, jsonOut bool) []string {
 	args := []string{"run", "--duration", "10m"}
 	if jsonOut {
 		args = append(args, "-j")
 	}
-	args = append(args, pkg)
+	return append(args, target)
+}
+
+// nomiaRun measures `nomia ARGS` (see nomiaRunArgs) with stdout to /dev/null
+// (or, with countLines, into a line counter that verifies delivery).
+func nomiaRun(name, bin string, args []string, countLines bool, d time.Duration) result {
+	res := result{name: name}
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -81,6 +81,8 @@ func printReport(w io.Writer, alone production, rows []result, d time.Duration, 
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "¹ stdout is /dev/null: delivered = events the program put in the ring; the \"lines counted\" row checks it by counting output lines.")
+	printWASMRatios(w, alone, rows)
+	fmt.Fprintln(w)
 	for _, r := range rows {
 		if r.note != "" {
 			fmt.Fprintf(w, "- %s: %s\n", r.name, r.note)
