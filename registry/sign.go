@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2"
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/errdef"
+	"oras.land/oras-go/v2/registry"
 	"oras.land/oras-go/v2/registry/remote"
 
 	"nomia.dev/nomia/cache"
@@ -64,7 +67,7 @@ func (c *Client) Verify(ctx context.Context, a *Artifact, store *cache.Store, po
 		return fmt.Errorf("verifying %s: %v", a.Pinned, err)
 	}
 	local := &cachedRepository{store: store, repo: r.Registry + "/" + r.Repository}
-	sigRef := local.ref(sign.SignatureTag(a.Manifest.Digest))
+	sigRef := SignatureRef(r, a.Manifest.Digest)
 	var cachedErr error
 	if policy != PullAlways {
 		if _, err := store.Resolve(ctx, sigRef); err == nil {
@@ -118,6 +121,19 @@ func (e singleLine) Error() string { return oneLine(e.err.Error()) }
 
 // Unwrap is the error as sign returned it.
 func (e singleLine) Unwrap() error { return e.err }
+
+// SignatureRef is the cache entry under which Verify keeps the signature of
+// manifest from r's repository: HOST/NAME:sha256-HEX.sig, as cosign tags it.
+func SignatureRef(r registry.Reference, manifest digest.Digest) string {
+	return r.Registry + "/" + r.Repository + ":" + sign.SignatureTag(manifest)
+}
+
+// IsSignatureRef reports whether a cache entry's reference names a cosign
+// signature (its tag is sha256-HEX.sig) rather than an artifact.
+func IsSignatureRef(ref string) bool {
+	r, err := ParseReference(ref)
+	return err == nil && strings.HasPrefix(r.Reference, "sha256-") && strings.HasSuffix(r.Reference, ".sig")
+}
 
 // cachedRepository is one repository's view of the cache, as sign reads a
 // registry: tags are resolved as HOST/NAME:TAG entries of the store.

@@ -12,7 +12,6 @@ import (
 
 	"nomia.dev/nomia/cache"
 	"nomia.dev/nomia/registry"
-	"nomia.dev/nomia/sign"
 )
 
 func newImagesCmd() *cobra.Command {
@@ -80,7 +79,7 @@ func listImages(ctx context.Context, w io.Writer, store *cache.Store) error {
 	fmt.Fprintln(tw, "REFERENCE\tKIND\tDIGEST\tSIZE\tSTORED\tTITLE")
 	for _, e := range entries {
 		kind, layer, title := describe(ctx, store, e.Descriptor)
-		if isSignatureRef(e.Ref) {
+		if registry.IsSignatureRef(e.Ref) {
 			kind, layer, title = "signature", e.Descriptor, ""
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", e.Ref, kind, shortDigest(e.Descriptor), layer.Size,
@@ -108,8 +107,7 @@ func describe(ctx context.Context, store *cache.Store, d ocispec.Descriptor) (ki
 }
 
 // signatureRef is the cache reference under which `--verify` keeps the
-// signature of what ref names (HOST/NAME:sha256-HEX.sig), "" when ref is not
-// a cached OCI reference.
+// signature of what ref names, "" when ref is not a cached OCI reference.
 func signatureRef(ctx context.Context, store *cache.Store, ref string) string {
 	r, err := registry.ParseReference(ref)
 	if err != nil {
@@ -119,14 +117,7 @@ func signatureRef(ctx context.Context, store *cache.Store, ref string) string {
 	if err != nil {
 		return ""
 	}
-	return r.Registry + "/" + r.Repository + ":" + sign.SignatureTag(d.Digest)
-}
-
-// isSignatureRef reports whether a cache reference holds a cosign signature
-// (its tag is sha256-HEX.sig), not a package.
-func isSignatureRef(ref string) bool {
-	r, err := registry.ParseReference(ref)
-	return err == nil && strings.HasPrefix(r.Reference, "sha256-") && strings.HasSuffix(r.Reference, ".sig")
+	return registry.SignatureRef(r, d.Digest)
 }
 
 func shortDigest(d ocispec.Descriptor) string {
