@@ -36,21 +36,11 @@ func TestBuildWasm(t *testing.T) {
 			if _, err := exec.LookPath("go"); err != nil && tc.guest == "goguest" {
 				t.Skip("go is not on PATH")
 			}
-			dir := t.TempDir()
 			files := []string{"probe.bpf.c", "goguest/main.go"}
 			if tc.guest == "cguest" {
-				files = []string{"probe.bpf.c", "cguest/main.c", "cshared/print.h"}
+				files = cGuestFiles
 			}
-			for _, f := range files {
-				f = "../../sdk/gen/testdata/" + f
-				data, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			dir := guestProject(t, files...)
 			root := newRootCmd()
 			var stderr strings.Builder
 			root.SetArgs(append([]string{"build", "--wasm", dir}, tc.extra...))
@@ -69,6 +59,27 @@ func TestBuildWasm(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cGuestFiles are the SDK's C test guest and the probe it embeds.
+var cGuestFiles = []string{"probe.bpf.c", "cguest/main.c", "cshared/print.h"}
+
+// guestProject copies files of the SDK's test guests (paths relative to
+// sdk/gen/testdata) into a fresh directory, side by side as a user's project
+// holds them, and returns it.
+func guestProject(t *testing.T, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join("../../sdk/gen/testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 type usageRun struct {

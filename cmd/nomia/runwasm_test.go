@@ -24,19 +24,7 @@ func buildCGuest(t *testing.T, c *cli) string {
 	if _, err := os.Stat("/usr/lib/wasm32-wasi/libc.a"); err != nil {
 		t.Skip("wasi-libc is not installed: apt-get install wasi-libc libclang-rt-14-dev-wasm32 lld")
 	}
-	dir := t.TempDir()
-	files, _ := filepath.Glob("../../sdk/gen/testdata/cguest/*")
-	shared, _ := filepath.Glob("../../sdk/gen/testdata/cshared/*")
-	files = append(files, shared...)
-	for _, f := range append(files, "../../sdk/gen/testdata/probe.bpf.c") {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := guestProject(t, cGuestFiles...)
 	c.must("build", "--wasm", dir)
 	return filepath.Join(dir, "probe.wasm")
 }
