@@ -40,7 +40,8 @@ type Options struct {
 	// FoldedStacks prints an event's stacks on one line, root first.
 	FoldedStacks bool
 	// RingBufSize is the least size of every ring buffer, in bytes (a power of
-	// two); 0 means DefaultRingBufSize. Rings already larger keep their size.
+	// two); 0 grows each ring with a known event type to hold RingRecords of its
+	// records. Rings already larger keep their size.
 	RingBufSize uint32
 }
 
@@ -115,7 +116,7 @@ func (i *Instance) Start(opts Options) error {
 	if err := i.values.Apply(i.spec); err != nil {
 		return err
 	}
-	if err := growRingBuffers(i.spec, opts.RingBufSize); err != nil {
+	if err := growRingBuffers(i.spec, opts.RingBufSize, eventSizes(i.streams)); err != nil {
 		return err
 	}
 	fillMapSizes(i.spec, opts.Notes)

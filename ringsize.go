@@ -2,31 +2,75 @@ package nomia
 
 import (
 	"fmt"
+	"math/bits"
 	"os"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
 )
 
-// DefaultRingBufSize is the least size Start gives every ring buffer. Tools size
-// their rings for their own user space; at high event rates a 256 KiB ring (which
-// holds only 31 of opensnoop's 8 KiB records) fills between two reads and the
-// kernel drops records without telling anyone. Raising the size costs memory only.
-const DefaultRingBufSize = 2 << 20
+// RingRecords is how many of its largest records Start makes every ring buffer
+// hold when Options.RingBufSize is 0. Tools size their rings for their own user
+// space: opensnoop's 256 KiB ring holds only 31 of its 8 KiB records, so at high
+// rates it fills between two reads and the kernel drops records. 128 records give
+// the reader a margin of a whole batch while a ring of small records keeps its size
+// (and memory: the reader maps a ring's pages twice, so a 2 MiB ring costs 4 MiB
+// of RSS).
+const RingRecords = 128
 
-// growRingBuffers raises every ring buffer of spec to at least size bytes; it never
-// shrinks one, since a program may rely on its ring being larger.
-func growRingBuffers(spec *ebpf.CollectionSpec, size uint32) error {
-	if size == 0 {
-		size = DefaultRingBufSize
-	}
+// ringRecordHeader is the kernel's header before every ring-buffer record
+// (BPF_RINGBUF_HDR_SZ); records are padded to 8 bytes.
+const ringRecordHeader = 8
+
+// growRingBuffers raises ring buffers of spec: with size 0, each ring whose event
+// type is known (sizes, by map name) to hold RingRecords of its records; otherwise
+// every ring to at least size bytes. It never shrinks one, since a program may rely
+// on its ring being larger.
+func growRingBuffers(spec *ebpf.CollectionSpec, size uint32, eventSizes map[string]uint32) error {
 	page := uint32(os.Getpagesize())
-	if size < page || size&(size-1) != 0 {
+	if size != 0 && (size < page || size&(size-1) != 0) {
 		return fmt.Errorf("ring buffer size %d: must be a power of two of at least the page size (%d)", size, page)
 	}
-	for _, m := range spec.Maps {
-		if m.Type == ebpf.RingBuf && m.MaxEntries < size {
-			m.MaxEntries = size
+	for name, m := range spec.Maps {
+		if m.Type != ebpf.RingBuf {
+			continue
+		}
+		want := size
+		if want == 0 {
+			want = ringForRecords(eventSizes[name], page)
+		}
+		if m.MaxEntries < want {
+			m.MaxEntries = want
 		}
 	}
 	return nil
+}
+
+// ringForRecords is the smallest power-of-two ring, at least a page, that holds
+// RingRecords records of eventSize bytes; 0 (leave the ring alone) when the size
+// is unknown or the ring would exceed 1 GiB.
+func ringForRecords(eventSize, page uint32) uint32 {
+	if eventSize == 0 {
+		return 0
+	}
+	record := uint64(eventSize+ringRecordHeader+7) &^ 7
+	need := record * RingRecords
+	if need > 1<<30 {
+		return 0
+	}
+	return max(page, uint32(1)<<bits.Len64(need-1))
+}
+
+// eventSizes maps each event stream with a known type to the type's size.
+func eventSizes(streams []stream) map[string]uint32 {
+	sizes := make(map[string]uint32, len(streams))
+	for _, s := range streams {
+		if s.typ == nil {
+			continue
+		}
+		if n, err := btf.Sizeof(s.typ); err == nil && n > 0 {
+			sizes[s.name] = uint32(n)
+		}
+	}
+	return sizes
 }

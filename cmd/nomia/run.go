@@ -63,7 +63,7 @@ everything after it belongs to the program: each of its globals is a flag.
 	fs.StringVar(&rf.target.Binary, "binary", "", "uprobes: binary or library whose section names no path")
 	fs.Uint64Var(&rf.target.Freq, "freq", 0, "perf_event programs: samples per second per CPU (default 49)")
 	fs.StringSliceVar(&rf.skip, "skip", nil, "do not load or attach this program (repeatable), e.g. one the kernel refuses while the others can run")
-	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default 2M)")
+	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default: room for 128 events)")
 	rf.maps.register(fs)
 	rf.wasm.register(fs)
 	rf.build.register(fs)
