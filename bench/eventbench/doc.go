@@ -8,6 +8,8 @@
 // event and counts attempts and reserve failures in its evb_counts array. First the
 // producer runs with nothing attached (its natural rate), then once per consumer:
 //
+//	floor     the program counts the call and stops before the ring buffer
+//	          (count_only): the tracepoint's own cost, a bound for any ring size
 //	ceiling   no reader, a ring too big to fill: the cost of the tracepoint and
 //	          program alone, which bounds what any reader can receive
 //	bare      a cilium/ebpf ringbuf.Reader, one ReadInto per record

@@ -108,9 +108,32 @@ const ceilingRing = 1 << 30
 // fastest any consumer can possibly receive these events on this machine: the cost
 // of the tracepoint and of the program itself.
 func ceiling(spec *ebpf.CollectionSpec, d time.Duration) result {
-	res := result{name: "no reader (ceiling)", verified: true}
 	spec = spec.Copy()
 	spec.Maps["events"].MaxEntries = ceilingRing
+	return unread("no reader (ceiling)", spec, d,
+		"events written into the ring, not read: the upper bound for every reader")
+}
+
+// floor runs the producer with the program attached but told (count_only) to stop
+// after its filter and counter, before the ring buffer. Its rate bounds every
+// ring-buffer configuration of this producer from above: no event can be delivered
+// faster than the tracepoint fires.
+func floor(spec *ebpf.CollectionSpec, d time.Duration) result {
+	spec = spec.Copy()
+	if err := spec.Variables["count_only"].Set(true); err != nil {
+		return result{name: floorRowName, skipped: fmt.Sprintf("set count_only: %v", err)}
+	}
+	return unread(floorRowName, spec, d,
+		"calls that reached the program, which sent nothing: the tracepoint alone bounds every ring-buffer rate")
+}
+
+// floorRowName names the row of floor; its "delivered" column counts calls.
+const floorRowName = "tracepoint floor (no ring buffer)"
+
+// unread attaches spec, runs the producer with no consumer and reports what the
+// program counted.
+func unread(name string, spec *ebpf.CollectionSpec, d time.Duration, note string) result {
+	res := result{name: name, verified: true}
 	coll, detach, err := loadAttached(spec)
 	if err != nil {
 		res.skipped = err.Error()
@@ -127,7 +150,7 @@ func ceiling(spec *ebpf.CollectionSpec, d time.Duration) result {
 		return res
 	}
 	res.delivered, res.failed = c.attempts-c.failed, c.failed
-	res.note = "events written into the ring, not read: the upper bound for every reader"
+	res.note = note
 	return res
 }
 

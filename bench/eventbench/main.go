@@ -64,6 +64,7 @@ func run() error {
 		return consumer{name, func() result { return result{name: name, skipped: why} }}
 	}
 	consumers = append(consumers,
+		consumer{floorRowName, func() result { return floor(spec, *d) }},
 		consumer{"no reader (ceiling)", func() result { return ceiling(spec, *d) }},
 		consumer{"bare ringbuf.Reader", func() result { return inProcess("bare ringbuf.Reader", spec, *d, bareReader) }},
 		consumer{"events.Reader", func() result { return inProcess("events.Reader", spec, *d, eventsReader) }},

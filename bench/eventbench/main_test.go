@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/ringbuf"
 )
 
 // TestMain lets the test binary serve as the producer child, as eventbench does.
@@ -89,6 +90,44 @@ func TestInProcessConsumersAccountForEveryEvent(t *testing.T) {
 			}
 			t.Logf("%.2f M ev/s, %d dropped, %.3f µs CPU/event", r.rate()/1e6, r.drops(), float64(r.cpuPerEvent())/1e3)
 		})
+	}
+}
+
+// The floor row counts every call and puts nothing in the ring: count_only must
+// stop the program before bpf_ringbuf_reserve.
+func TestFloorCountsCallsAndSendsNothing(t *testing.T) {
+	spec := buildProducerSpec(t)
+	r := floor(spec, 200*time.Millisecond)
+	if r.skipped != "" {
+		t.Fatalf("skipped: %s", r.skipped)
+	}
+	if r.prod.calls == 0 || r.delivered != r.prod.calls || r.failed != 0 {
+		t.Errorf("floor counted %d calls (%d ring-full) of %d produced, want all and 0", r.delivered, r.failed, r.prod.calls)
+	}
+
+	spec = spec.Copy()
+	if err := spec.Variables["count_only"].Set(true); err != nil {
+		t.Fatal(err)
+	}
+	coll, detach, err := loadAttached(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer detach()
+	rd, err := ringbuf.NewReader(coll.Maps["events"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if _, err := runProducer(100*time.Millisecond, nil); err != nil {
+		t.Fatal(err)
+	}
+	c, err := readCounts(coll.Maps[countsMap])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.attempts == 0 || rd.AvailableBytes() != 0 {
+		t.Errorf("count_only: %d calls counted, %d bytes in the ring; want > 0 and 0", c.attempts, rd.AvailableBytes())
 	}
 }
 
