@@ -19,7 +19,8 @@ clang -O2 -g -target bpf -I"$out" -c "$root/bench/testdata/getpid.bpf.c" -o "$ou
 (cd "$root" && go build -o "$out/eventbench" ./bench/eventbench)
 
 set -- -obj "$out/getpid.bpf.o" "$@"
-if (cd "$root" && go build -o "$out/nomia" ./cmd/nomia) 2>"$out/nomia-build.log"; then
+# Built as scripts/demo and deploy/Dockerfile build it: static, no cgo.
+if (cd "$root" && CGO_ENABLED=0 go build -o "$out/nomia" ./cmd/nomia) 2>"$out/nomia-build.log"; then
 	if "$out/nomia" build -o "$out/getpid.json" "$root/bench/testdata/getpid.bpf.c"; then
 		set -- -nomia "$out/nomia" -pkg "$out/getpid.json" "$@"
 		# The WASM guest (bench/wasm) embeds the same producer program.

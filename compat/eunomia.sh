@@ -29,7 +29,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 if [ -z "${NOMIA:-}" ]; then
 	NOMIA=$WORK/nomia
-	(cd "$ROOT" && go build -o "$NOMIA" ./cmd/nomia) || { echo "go build ./cmd/nomia failed" >&2; exit 1; }
+	(cd "$ROOT" && CGO_ENABLED=0 go build -o "$NOMIA" ./cmd/nomia) || { echo "go build ./cmd/nomia failed" >&2; exit 1; }
 fi
 
 # workload makes the events of eunomia's example packages happen until the

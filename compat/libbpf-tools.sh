@@ -65,7 +65,7 @@ declare -A WHY_NOT=(
 )
 
 go_build() {
-	(cd "$ROOT" && go build -o "$WORK/nomia" ./cmd/nomia) || { echo "go build ./cmd/nomia failed" >&2; exit 1; }
+	(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/nomia" ./cmd/nomia) || { echo "go build ./cmd/nomia failed" >&2; exit 1; }
 }
 
 # listener accepts TCP connections on 127.0.0.1 and closes each after reading
