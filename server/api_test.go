@@ -160,6 +160,12 @@ func TestStartInspectStreamStop(t *testing.T) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}
+	// The daemon's own metrics, from client_golang's default registry.
+	for _, want := range []string{"# TYPE go_goroutines gauge", "# TYPE process_resident_memory_bytes gauge"} {
+		if !strings.Contains(metrics, want+"\n") {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
 
 	if err := ts.Client.Stop(ctx, "pgid"); err != nil {
 		t.Fatal(err)

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -17,10 +16,14 @@ import (
 // Prometheus histograms and counter maps as counters, read at every scrape.
 func (s *Server) metricsHandler() http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		programCollector{s})
+	reg.MustRegister(programCollector{s})
+	// The daemon's own go_* and process_* metrics come from the default
+	// registry, where client_golang registers them at init; registering them
+	// again here would import prometheus/collectors and, through it,
+	// database/sql into every nomia command.
+	gather := prometheus.Gatherers{prometheus.DefaultGatherer, reg}
 	// One broken map family must not hide the rest of the scrape.
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+	return promhttp.HandlerFor(gather, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 }
 
 var (
@@ -160,7 +163,13 @@ func intValues(v json.RawMessage) map[string]float64 {
 	return out
 }
 
-var notMetricChar = regexp.MustCompile(`[^a-zA-Z0-9_]`)
-
-// metricName makes a map or field name a valid part of a metric name.
-func metricName(s string) string { return notMetricChar.ReplaceAllString(s, "_") }
+// metricName makes a map or field name a valid part of a metric name: every
+// byte outside [a-zA-Z0-9_] becomes '_' (a multi-byte rune becomes one '_').
+func metricName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
