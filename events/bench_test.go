@@ -99,7 +99,10 @@ func BenchmarkReader(b *testing.B) {
 			}
 		}, nil)
 		cancel()
-		if err != nil || n != benchChunk {
+		// A fill interrupted by a signal is retried by cilium/ebpf, and the
+		// kernel may then have written a record more than benchChunk; the reader
+		// rightly delivers it too.
+		if err != nil || n < benchChunk {
 			b.Fatalf("Run delivered %d of %d records: %v", n, benchChunk, err)
 		}
 	}

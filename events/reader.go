@@ -10,7 +10,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/perf"
-	"github.com/cilium/ebpf/ringbuf"
 )
 
 // source is the loop over one map.
@@ -57,11 +56,7 @@ func openSource(i int, m *ebpf.Map, opts Options, lost *atomic.Uint64) (source, 
 	name := mapName(i, m)
 	switch m.Type() {
 	case ebpf.RingBuf:
-		rd, err := ringbuf.NewReader(m)
-		if err != nil {
-			return nil, fmt.Errorf("events: open ring buffer %s: %v", name, err)
-		}
-		return &ringSource{name: name, index: i, rd: rd, maxLatency: opts.MaxLatency}, nil
+		return newRingSource(name, i, m, opts.MaxLatency)
 	case ebpf.PerfEventArray:
 		ro := perf.ReaderOptions{Watermark: perfWatermark(opts.PerCPUBuffer)}
 		rd, err := perf.NewReaderWithOptions(m, opts.PerCPUBuffer, ro)
@@ -85,8 +80,9 @@ func mapName(i int, m *ebpf.Map) string {
 // Run delivers every record to h until ctx is done, the Reader is closed, or a
 // read fails; only the last is returned as an error. Calls to h and idle are
 // serialized (never concurrent), so they need no locking. rec is valid only during
-// the call: copy it to keep it. For perf buffers rec may carry up to 7 bytes of
-// padding after the program's data.
+// the call: copy it to keep it. A ring buffer's rec is the record in the ring's
+// read-only mapping, not a copy: writing to it faults. For perf buffers rec may
+// carry up to 7 bytes of padding after the program's data.
 //
 // idle (may be nil) is called when a map has been drained after delivering records
 // and the reader is about to wait: the moment to flush buffered output.

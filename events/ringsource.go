@@ -2,13 +2,13 @@ package events
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,63 +24,129 @@ const stopCheckMask = 1023
 type ringSource struct {
 	name       string
 	index      int
-	rd         *ringbuf.Reader
+	ring       *mmapRing
+	poll       *poller
 	maxLatency time.Duration
+
+	// run uses ring and poll without a lock (taking one per record would cost
+	// more than reading the record), so Close cannot unmap the ring while run is
+	// using it: it marks the source closed, wakes run, and leaves the release to
+	// run's exit. mu guards these hand-overs, never the reading.
+	mu       sync.Mutex
+	active   bool        // run is using ring and poll
+	closed   atomic.Bool // close was called; run polls it between batches
+	released bool        // ring unmapped, descriptors closed
 }
 
-func (s *ringSource) flush() error { return s.rd.Flush() }
+func newRingSource(name string, index int, m *ebpf.Map, maxLatency time.Duration) (*ringSource, error) {
+	ring, err := mapRing(m.FD(), m.MaxEntries())
+	if err != nil {
+		return nil, fmt.Errorf("events: open ring buffer %s: %v", name, err)
+	}
+	poll, err := newPoller(m.FD())
+	if err != nil {
+		_ = ring.unmap()
+		return nil, fmt.Errorf("events: open ring buffer %s: %v", name, err)
+	}
+	return &ringSource{name: name, index: index, ring: ring, poll: poll, maxLatency: maxLatency}, nil
+}
+
+func (s *ringSource) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.released {
+		return nil // a released source has no reader left to interrupt
+	}
+	return s.poll.wake()
+}
+
 func (s *ringSource) close() error {
-	if err := s.rd.Close(); err != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Swap(true) {
+		return nil
+	}
+	if s.active {
+		return s.poll.wake() // run releases on its way out
+	}
+	return s.release()
+}
+
+// release frees the ring's mapping and descriptors; mu must be held.
+func (s *ringSource) release() error {
+	s.released = true
+	if err := firstErr(s.ring.unmap(), s.poll.close()); err != nil {
 		return fmt.Errorf("close ring buffer %s: %v", s.name, err)
 	}
 	return nil
 }
 
+// begin claims the ring for run; false when the source is already closed.
+func (s *ringSource) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return false
+	}
+	s.active = true
+	return true
+}
+
+// end gives the ring back, releasing it if close came while run was using it.
+func (s *ringSource) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active = false
+	if s.closed.Load() && !s.released {
+		_ = s.release() // Close has already returned; nobody is left to tell
+	}
+}
+
 // run delivers records until stop is set (and the ring has been emptied once more)
-// or the reader is closed. A batch ends when a read leaves the ring empty; the loop
-// then reports idle and pauses as the pacer says, so that the next batch is read in
-// one go instead of taking a kernel wakeup per record.
+// or the source is closed. A batch ends when the ring is empty; the loop then
+// reports idle and pauses as the pacer says, so that the next batch is read in one
+// go instead of taking a kernel wakeup per record.
 func (s *ringSource) run(ctx context.Context, stop *atomic.Bool, k *sink) error {
+	if !s.begin() {
+		k.drained()
+		return nil
+	}
+	defer s.end()
 	var (
-		rec          ringbuf.Record
-		p            = pacer{ringBytes: s.rd.BufferSize(), maxPause: s.maxLatency}
+		p            = pacer{ringBytes: s.ring.size(), maxPause: s.maxLatency}
 		count, bytes int
 	)
 	for {
-		err := s.rd.ReadInto(&rec)
-		switch {
-		case err == nil:
-		case errors.Is(err, ringbuf.ErrFlushed), errors.Is(err, os.ErrDeadlineExceeded):
-			// Flush is how Run interrupts a blocked read; the ring is empty now.
+		res, err := s.ring.drain(stopCheckMask+1, k, s.index)
+		if err != nil {
 			k.drained()
-			if stop.Load() {
-				return nil
-			}
-			continue
-		case errors.Is(err, os.ErrClosed):
+			return fmt.Errorf("events: read ring buffer %s: %v (is another process consuming this map?)", s.name, err)
+		}
+		count += res.records
+		bytes += res.bytes
+		if stop.Load() || s.closed.Load() {
 			k.drained()
 			return nil
-		default:
-			return fmt.Errorf("events: read ring buffer %s: %v", s.name, err)
 		}
-
-		k.deliver(s.index, rec.RawSample)
-		count++
-		bytes += ringHeaderBytes + (len(rec.RawSample)+7)&^7
-		if rec.Remaining > 0 {
-			if count&stopCheckMask == 0 && stop.Load() {
-				k.drained()
-				return nil
-			}
+		if res.busy {
+			runtime.Gosched() // the producer is still writing the next record
 			continue
+		}
+		if res.records > stopCheckMask {
+			continue // stopped to look at stop, not because the ring is empty
 		}
 
 		k.drained()
-		if stop.Load() {
-			return nil
+		if count > 0 {
+			sleep(ctx, p.pause(count, bytes, time.Now()))
+			count, bytes = 0, 0
+			continue
 		}
-		sleep(ctx, p.pause(count, bytes, time.Now()))
-		count, bytes = 0, 0
+		// Nothing arrived during the pause: block until a record does, or Run's
+		// cancel or Close wakes the poller.
+		if _, err := s.poll.wait(); err != nil {
+			return fmt.Errorf("events: wait for ring buffer %s: %v", s.name, err)
+		}
 	}
 }
 
