@@ -82,15 +82,25 @@ func (j *jsonWriter) keysFor(d *decode.Decoder) *jsonKeys {
 }
 
 // utcClock formats times as RFC 3339 with nanoseconds in UTC, exactly like
-// time.RFC3339Nano, formatting the date and second only when the second changes.
-type utcClock struct{ secondClock }
+// time.RFC3339Nano, formatting the date and second only when the second changes,
+// and nothing at all when the time is the previous one: a runner stamps all the
+// records of a drained batch with one reading of the clock.
+type utcClock struct {
+	secondClock
+	last     time.Time // the time text holds; == is exact here, since equal copies of one reading are what repeats
+	lastText []byte
+	haveLast bool
+}
 
 func (c *utcClock) append(dst []byte, t time.Time) []byte {
-	dst = append(dst, c.format(t, time.UTC, "2006-01-02T15:04:05")...)
-	if ns := t.Nanosecond(); ns != 0 {
-		dst = appendFraction(dst, ns)
+	if !c.haveLast || t != c.last {
+		b := append(c.lastText[:0], c.format(t, time.UTC, "2006-01-02T15:04:05")...)
+		if ns := t.Nanosecond(); ns != 0 {
+			b = appendFraction(b, ns)
+		}
+		c.lastText, c.last, c.haveLast = append(b, 'Z'), t, true
 	}
-	return append(dst, 'Z')
+	return append(dst, c.lastText...)
 }
 
 // triples holds "000" … "999": nanoseconds are written three digits per lookup.
