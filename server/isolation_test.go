@@ -44,10 +44,14 @@ func TestStuckClientStallsNothing(t *testing.T) {
 	for i := range flood {
 		getpgid(70001000 + int64(i%1000))
 	}
-	waitFor(t, "the stuck stream's program to read or count every record", func() bool {
-		p := program(t, ts, "stuck")
-		return p.Counters.Events+p.Counters.Lost["events"] == flood
-	})
+	// Both programs must be past the flood before the marker: were "free"'s
+	// ring still full, the marker itself would be lost and never streamed.
+	for _, name := range []string{"stuck", "free"} {
+		waitFor(t, name+"'s program to read or count every record", func() bool {
+			p := program(t, ts, name)
+			return p.Counters.Events+p.Counters.Lost["events"] == flood
+		})
+	}
 	const marker = 70000500
 	getpgid(marker)
 	collect(t, ts.Client, "free", 0, marker)
