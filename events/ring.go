@@ -75,6 +75,11 @@ func (r *mmapRing) unmap() error {
 	return firstErr(unix.Munmap(r.prodPage), unix.Munmap(r.consPage))
 }
 
+// testHookCaughtUp, when set by a test, runs when drain has caught up with the
+// producer but not yet published its position: the moment a record committed
+// by the kernel brings no wakeup.
+var testHookCaughtUp func()
+
 // errCorrupt means the positions and headers disagree, which the kernel never
 // produces; reading on could deliver garbage.
 var errCorrupt = errors.New("record runs past the producer position")
@@ -102,7 +107,21 @@ func (r *mmapRing) drain(limit int, k *sink, index int) (drainResult, error) {
 	for res.records < limit {
 		prod := atomic.LoadUint64(r.prod)
 		if prod == cons {
-			return res, nil
+			if cons == published {
+				return res, nil
+			}
+			// Caught up. The kernel wakes a waiting reader only for a record
+			// committed at the consumer position it sees, so a record committed
+			// before the position is published brings no wakeup: publish, then
+			// look once more. Both are sequentially consistent (and so is the
+			// kernel's side), so either this load sees the record or the
+			// kernel sees the new position and wakes the next wait.
+			if testHookCaughtUp != nil {
+				testHookCaughtUp()
+			}
+			atomic.StoreUint64(r.cons, cons)
+			published = cons
+			continue
 		}
 		for cons != prod && res.records < limit {
 			if prod-cons < ringHeaderBytes {
