@@ -3,6 +3,7 @@ package events
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -36,11 +37,12 @@ func newPoller(mapFD int) (*poller, error) {
 	return p, nil
 }
 
-// wait blocks until the ring is readable or wake was called since the last wait,
-// and reports which of the two ended it (woken wins when both did).
-func (p *poller) wait() (woken bool, err error) {
+// wait blocks until the ring is readable, wake was called since the last wait, or
+// timeout has passed, and reports whether wake ended it.
+func (p *poller) wait(timeout time.Duration) (woken bool, err error) {
+	ms := max(int(timeout.Milliseconds()), 1)
 	for {
-		n, err := unix.EpollWait(p.epfd, p.events[:], -1)
+		n, err := unix.EpollWait(p.epfd, p.events[:], ms)
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}

@@ -13,54 +13,69 @@ import (
 	"github.com/cilium/ebpf/asm"
 )
 
+// Flags of bpf_ringbuf_output, _submit and _discard (include/uapi/linux/bpf.h).
+const (
+	wakeIfCaughtUp = 0 // the default: wake a reader that waits for this record
+	noWakeup       = 1 // BPF_RB_NO_WAKEUP
+)
+
 // ringWriter loads a socket-filter program that writes one record of size bytes
-// (pattern(size)) into ring with bpf_ringbuf_output, or, with discard, reserves
-// size bytes and discards them without waking the reader (BPF_RB_NO_WAKEUP). Run
-// through BPF_PROG_TEST_RUN, it returns 0 when the record went in and a negative
-// errno when the ring was full.
-func ringWriter(t *testing.T, ring *ebpf.Map, size int, discard bool) func() int32 {
+// (pattern(size)) into ring with bpf_ringbuf_output and flags. Run through
+// BPF_PROG_TEST_RUN, it returns 0 when the record went in and a negative errno
+// when the ring was full.
+func ringWriter(t *testing.T, ring *ebpf.Map, size int, flags int32) func() int32 {
 	t.Helper()
 	var insns asm.Instructions
-	if discard {
-		insns = asm.Instructions{
-			asm.LoadMapPtr(asm.R1, ring.FD()),
-			asm.Mov.Imm(asm.R2, int32(size)),
-			asm.Mov.Imm(asm.R3, 0),
-			asm.FnRingbufReserve.Call(),
-			asm.JEq.Imm(asm.R0, 0, "full"),
-			asm.Mov.Reg(asm.R1, asm.R0),
-			asm.Mov.Imm(asm.R2, 1), // BPF_RB_NO_WAKEUP
-			asm.FnRingbufDiscard.Call(),
-			asm.Mov.Imm(asm.R0, 0),
-			asm.Return(),
-			asm.Mov.Imm(asm.R0, -1).WithSymbol("full"),
-			asm.Return(),
-		}
-	} else {
-		for j, c := range pattern(size) {
-			insns = append(insns, asm.StoreImm(asm.R10, int16(j-size), int64(c), asm.Byte))
-		}
-		insns = append(insns,
-			asm.LoadMapPtr(asm.R1, ring.FD()),
-			asm.Mov.Reg(asm.R2, asm.R10),
-			asm.Add.Imm(asm.R2, int32(-size)),
-			asm.Mov.Imm(asm.R3, int32(size)),
-			asm.Mov.Imm(asm.R4, 0),
-			asm.FnRingbufOutput.Call(),
-			asm.Return(),
-		)
+	for j, c := range pattern(size) {
+		insns = append(insns, asm.StoreImm(asm.R10, int16(j-size), int64(c), asm.Byte))
 	}
+	insns = append(insns,
+		asm.LoadMapPtr(asm.R1, ring.FD()),
+		asm.Mov.Reg(asm.R2, asm.R10),
+		asm.Add.Imm(asm.R2, int32(-size)),
+		asm.Mov.Imm(asm.R3, int32(size)),
+		asm.Mov.Imm(asm.R4, flags),
+		asm.FnRingbufOutput.Call(),
+		asm.Return(),
+	)
+	return testRunner(t, fmt.Sprintf("ring writer for %d bytes", size), insns)
+}
+
+// ringDiscarder is ringWriter for a program that reserves size bytes and discards
+// them with flags: a record the reader must skip.
+func ringDiscarder(t *testing.T, ring *ebpf.Map, size int, flags int32) func() int32 {
+	t.Helper()
+	return testRunner(t, "ring discarder", asm.Instructions{
+		asm.LoadMapPtr(asm.R1, ring.FD()),
+		asm.Mov.Imm(asm.R2, int32(size)),
+		asm.Mov.Imm(asm.R3, 0),
+		asm.FnRingbufReserve.Call(),
+		asm.JEq.Imm(asm.R0, 0, "full"),
+		asm.Mov.Reg(asm.R1, asm.R0),
+		asm.Mov.Imm(asm.R2, flags),
+		asm.FnRingbufDiscard.Call(),
+		asm.Mov.Imm(asm.R0, 0),
+		asm.Return(),
+		asm.Mov.Imm(asm.R0, -1).WithSymbol("full"),
+		asm.Return(),
+	})
+}
+
+// testRunner loads insns as a socket filter and returns a function that runs it
+// once through BPF_PROG_TEST_RUN and returns its result.
+func testRunner(t *testing.T, what string, insns asm.Instructions) func() int32 {
+	t.Helper()
 	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
 		Type: ebpf.SocketFilter, License: "GPL", Instructions: insns,
 	})
 	if err != nil {
-		t.Fatalf("load ring writer for %d bytes: %v", size, err)
+		t.Fatalf("load %s: %v", what, err)
 	}
 	t.Cleanup(func() { prog.Close() })
 	return func() int32 {
 		ret, err := prog.Run(&ebpf.RunOptions{Data: make([]byte, 64)})
 		if err != nil {
-			t.Fatalf("run ring writer for %d bytes: %v", size, err)
+			t.Fatalf("run %s: %v", what, err)
 		}
 		return int32(ret)
 	}
@@ -84,9 +99,9 @@ func TestRingBufferOddSizesWrapAndDiscards(t *testing.T) {
 	sizes := []int{1, 3, 13, 64, 100, 8, 7}
 	var writers []func() int32
 	for _, n := range sizes {
-		writers = append(writers, ringWriter(t, ring, n, false))
+		writers = append(writers, ringWriter(t, ring, n, wakeIfCaughtUp))
 	}
-	discard := ringWriter(t, ring, 40, true)
+	discard := ringDiscarder(t, ring, 40, wakeIfCaughtUp)
 
 	r, err := Open([]*ebpf.Map{ring}, Options{})
 	if err != nil {
@@ -145,7 +160,7 @@ func TestRingBufferOddSizesWrapAndDiscards(t *testing.T) {
 // the ring's mapping is released then, not while the handler still uses it.
 func TestCloseFromHandler(t *testing.T) {
 	ring := newRing(t, 4096)
-	write := ringWriter(t, ring, 24, false)
+	write := ringWriter(t, ring, 24, wakeIfCaughtUp)
 	for range 10 {
 		if write() != 0 {
 			t.Fatal("ring writer failed on an empty ring")
@@ -195,8 +210,8 @@ func TestCloseFromHandler(t *testing.T) {
 // exactly the moment before it publishes.
 func TestRecordCommittedWhileCatchingUpIsRead(t *testing.T) {
 	ring := newRing(t, 4096)
-	write := ringWriter(t, ring, 24, false)
-	discard := ringWriter(t, ring, 24, true)
+	write := ringWriter(t, ring, 24, wakeIfCaughtUp)
+	discard := ringDiscarder(t, ring, 24, noWakeup)
 	var fired atomic.Int32
 	testHookCaughtUp = func() {
 		if fired.Add(1) == 1 && write() != 0 {
@@ -235,6 +250,42 @@ func TestRecordCommittedWhileCatchingUpIsRead(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatalf("the record written while the reader caught up was not delivered within 10s (hook ran %d times)", fired.Load())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+}
+
+// Records committed with BPF_RB_NO_WAKEUP never wake a waiting reader; the reader
+// still delivers them, within about Options.MaxLatency (the bound here is only
+// against a hang).
+func TestRecordWithoutWakeupIsDelivered(t *testing.T) {
+	ring := newRing(t, 4096)
+	write := ringWriter(t, ring, 13, noWakeup)
+	r, err := Open([]*ebpf.Map{ring}, Options{MaxLatency: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := make(chan []byte, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- r.Run(ctx, func(_ int, rec []byte) { got <- bytes.Clone(rec) }, nil)
+	}()
+	time.Sleep(50 * time.Millisecond) // let Run reach its wait on the empty ring
+	if write() != 0 {
+		t.Fatal("ring writer failed on an empty ring")
+	}
+	select {
+	case rec := <-got:
+		if !bytes.Equal(rec, pattern(13)) {
+			t.Errorf("delivered %x, want %x", rec, pattern(13))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a record committed without wakeup was not delivered within 10s")
 	}
 	cancel()
 	if err := <-done; err != nil {

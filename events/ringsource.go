@@ -143,8 +143,10 @@ func (s *ringSource) run(ctx context.Context, stop *atomic.Bool, k *sink) error 
 			continue
 		}
 		// Nothing arrived during the pause: block until a record does, or Run's
-		// cancel or Close wakes the poller.
-		if _, err := s.poll.wait(); err != nil {
+		// cancel or Close wakes the poller. A program may commit records with
+		// BPF_RB_NO_WAKEUP, which never wake a waiting reader: MaxLatency bounds
+		// the wait so that such records are still delivered in time.
+		if _, err := s.poll.wait(s.maxLatency); err != nil {
 			return fmt.Errorf("events: wait for ring buffer %s: %v", s.name, err)
 		}
 	}
