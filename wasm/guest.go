@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -82,12 +84,18 @@ func (g *guest) closeAll() error {
 	return errors.Join(errs...)
 }
 
-// closeObject closes o, first saying how many records the kernel dropped
-// because a perf buffer was full: the guest cannot know.
+// closeObject closes o, first saying how many records were lost because a
+// perf buffer or ring buffer was full: the guest cannot know.
 func (g *guest) closeObject(o *object) error {
 	for _, b := range o.buffers {
 		if b.lost > 0 {
 			g.logf("wasm_close_bpf_object", "map %s: the kernel dropped %d records because the perf buffer was full", b.name, b.lost)
+		}
+	}
+	losses := o.ringLosses()
+	for _, ring := range slices.Sorted(maps.Keys(losses)) {
+		if n := losses[ring]; n > 0 {
+			g.logf("wasm_close_bpf_object", "map %s: %d records were lost because the ring buffer was full", ring, n)
 		}
 	}
 	return o.close()

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nomia.dev/nomia/attach"
+	"nomia.dev/nomia/ringdrops"
 )
 
 // object is one BPF object a guest loaded: its collection, the programs it
@@ -21,6 +22,10 @@ type object struct {
 	coll    *ebpf.Collection
 	links   []attach.Attachment
 	buffers map[*ebpf.Map]*buffer
+	// drops counts the ring-buffer writes that failed on a full ring, which
+	// neither the guest nor the host could otherwise see; nil if the object's
+	// programs could not be instrumented.
+	drops *ringdrops.Counter
 }
 
 // loadObject parses and loads an ELF object. Nothing is attached yet.
@@ -29,11 +34,13 @@ func loadObject(elf []byte) (*object, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse BPF object: %v", err)
 	}
+	// Counting is a bonus: a program it cannot rewrite still runs as written.
+	drops, _ := ringdrops.Instrument(spec)
 	coll, err := ebpf.NewCollection(spec)
 	if err != nil {
 		return nil, loadError(spec, err)
 	}
-	o := &object{spec: spec, coll: coll, buffers: map[*ebpf.Map]*buffer{}}
+	o := &object{spec: spec, coll: coll, buffers: map[*ebpf.Map]*buffer{}, drops: drops}
 	// A perf buffer keeps only what is written while a reader is open: open
 	// them now, so that nothing is lost between attach and the first poll.
 	// (Ring buffers keep records without a reader.) A failure is reported by
@@ -105,6 +112,18 @@ func (o *object) mapByFD(fd int32) (*ebpf.Map, string) {
 		}
 	}
 	return nil, ""
+}
+
+// ringLosses returns the writes each ring buffer refused because it was full.
+func (o *object) ringLosses() map[string]uint64 {
+	if o.drops == nil {
+		return nil
+	}
+	counts, err := o.drops.Read(o.coll)
+	if err != nil {
+		return nil
+	}
+	return counts
 }
 
 // close detaches the object's programs (concurrently: a tracepoint link takes

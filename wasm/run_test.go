@@ -157,6 +157,29 @@ func TestRecordLargerThanBuffer(t *testing.T) {
 	}
 }
 
+// TestRingLossesReported fires more 8 KiB events than the guest's 1 MiB ring
+// holds (127 of them) while the guest reads one: when the guest exits, the host
+// says how many records the full ring refused, which the guest could not know.
+func TestRingLossesReported(t *testing.T) {
+	const n = 200
+	bpftest.NoLeaks(t, "on_prctl")
+	code, err, stdout, log := runGuest(t, context.Background(), cGuest(t), n, Config{Args: []string{"guest", "trunc", fmt.Sprint(os.Getpid())}})
+	if err != nil || code != 0 {
+		t.Fatalf("Run = %d, %v\n%s", code, err, stdout)
+	}
+	var lost int
+	for line := range strings.Lines(log) {
+		if _, err := fmt.Sscanf(line, "wasm_bpf: wasm_close_bpf_object: map events: %d records were lost because the ring buffer was full", &lost); err == nil {
+			break
+		}
+	}
+	// 127 records fit, or 128 if the guest's one read came before the ring
+	// filled.
+	if lost != n-127 && lost != n-128 {
+		t.Errorf("host reported %d records lost on the ring, want %d or %d; log:\n%s", lost, n-127, n-128, log)
+	}
+}
+
 // TestAttachTarget attaches an xdp program to the interface the guest names
 // (wasm-bpf's attach_target), and fails with one log line for a missing one.
 func TestAttachTarget(t *testing.T) {
