@@ -20,7 +20,9 @@ type Event struct {
 	// Time is when the record was read: the records of one drained batch share
 	// a reading of the clock taken as the batch starts (and every 256 records).
 	Time time.Time
-	// Data is the raw record, valid only during the handler call.
+	// Data is the raw record, valid only during the handler call and read-only:
+	// a ring-buffer record is the kernel's mapped memory, so writing to it faults.
+	// Copy it to keep or change it.
 	Data []byte
 	// Decoder decodes Data; nil when the package names no event type for the map.
 	Decoder *decode.Decoder
