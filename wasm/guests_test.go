@@ -161,6 +161,27 @@ func (o *output) String() string {
 // records, the polls that took them and the nanoseconds spent polling.
 func drainGuest(t testing.TB, module []byte, n int, args ...string) (got, polls int, ns int64) {
 	t.Helper()
+	var batches []drainBatch
+	for left := n; left > 0; left -= 16384 {
+		k := min(left, 16384)
+		batches = append(batches, drainBatch{fire: k, receive: k})
+	}
+	got, polls, ns, _ = runDrain(t, module, batches, args...)
+	if got != n {
+		t.Fatalf("the guest received %d records, want %d", got, n)
+	}
+	return got, polls, ns
+}
+
+// drainBatch is one step of runDrain: make fire records while the guest waits,
+// then have it receive the given number of them.
+type drainBatch struct{ fire, receive int }
+
+// runDrain runs module with args in drain mode, one batch at a time, and
+// returns what the guest counted (records, polls, nanoseconds polling) and what
+// the host logged.
+func runDrain(t testing.TB, module []byte, batches []drainBatch, args ...string) (got, polls int, ns int64, log string) {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	// Read the guest's output as it comes: a write to a pipe nobody reads
@@ -173,9 +194,10 @@ func drainGuest(t testing.TB, module []byte, n int, args ...string) (got, polls 
 		}
 		close(lines)
 	}()
+	var logBuf bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		code, err := Run(context.Background(), module, Config{Args: args, Stdin: inR, Stdout: outW})
+		code, err := Run(context.Background(), module, Config{Args: args, Stdin: inR, Stdout: outW, Log: &logBuf})
 		if err == nil && code != 0 {
 			err = fmt.Errorf("exit code %d", code)
 		}
@@ -191,19 +213,18 @@ func drainGuest(t testing.TB, module []byte, n int, args ...string) (got, polls 
 		}
 	}
 	expect("attached")
-	for left := n; left > 0; left -= 16384 {
-		k := min(left, 16384)
-		trigger(k)
-		fmt.Fprintln(inW, k)
+	for _, b := range batches {
+		trigger(b.fire)
+		fmt.Fprintln(inW, b.receive)
 		expect("ok")
 	}
 	inW.Close()
 	line := <-lines
-	if _, err := fmt.Sscanf(line, "got %d polls %d ns %d", &got, &polls, &ns); err != nil || got != n {
-		t.Fatalf("guest printed %q, want %d records", line, n)
+	if _, err := fmt.Sscanf(line, "got %d polls %d ns %d", &got, &polls, &ns); err != nil {
+		t.Fatalf("guest printed %q, want its totals", line)
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	return got, polls, ns
+	return got, polls, ns, logBuf.String()
 }
