@@ -7,6 +7,8 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
+
+	"nomia.dev/nomia/events"
 )
 
 // RingRecords is how many of its largest records Start makes every ring buffer
@@ -17,10 +19,6 @@ import (
 // (and memory: the reader maps a ring's pages twice, so a 2 MiB ring costs 4 MiB
 // of RSS).
 const RingRecords = 128
-
-// ringRecordHeader is the kernel's header before every ring-buffer record
-// (BPF_RINGBUF_HDR_SZ); records are padded to 8 bytes.
-const ringRecordHeader = 8
 
 // growRingBuffers raises ring buffers of spec: with size 0, each ring whose event
 // type is known (sizes, by map name) to hold RingRecords of its records; otherwise
@@ -53,8 +51,7 @@ func ringForRecords(eventSize, page uint32) uint32 {
 	if eventSize == 0 {
 		return 0
 	}
-	record := uint64(eventSize+ringRecordHeader+7) &^ 7
-	need := record * RingRecords
+	need := events.RingRecordBytes(uint64(eventSize)) * RingRecords
 	if need > 1<<30 {
 		return 0
 	}

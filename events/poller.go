@@ -38,8 +38,8 @@ func newPoller(mapFD int) (*poller, error) {
 }
 
 // wait blocks until the ring is readable, wake was called since the last wait, or
-// timeout has passed, and reports whether wake ended it.
-func (p *poller) wait(timeout time.Duration) (woken bool, err error) {
+// timeout has passed.
+func (p *poller) wait(timeout time.Duration) error {
 	ms := max(int(timeout.Milliseconds()), 1)
 	for {
 		n, err := unix.EpollWait(p.epfd, p.events[:], ms)
@@ -47,16 +47,15 @@ func (p *poller) wait(timeout time.Duration) (woken bool, err error) {
 			continue
 		}
 		if err != nil {
-			return false, fmt.Errorf("epoll_wait: %v", err)
+			return fmt.Errorf("epoll_wait: %v", err)
 		}
 		for _, ev := range p.events[:n] {
 			if int(ev.Fd) == p.evfd {
 				var buf [8]byte
 				_, _ = unix.Read(p.evfd, buf[:]) // resets the counter; EAGAIN if already reset
-				woken = true
 			}
 		}
-		return woken, nil
+		return nil
 	}
 }
 

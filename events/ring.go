@@ -135,7 +135,7 @@ func (r *mmapRing) drain(limit int, k *sink, index int) (drainResult, error) {
 				return res, nil
 			}
 			n := uint64(hdr &^ (ringBusyBit | ringDiscardBit))
-			used := ringHeaderBytes + (n+7)&^7
+			used := RingRecordBytes(n)
 			if prod-cons < used {
 				return res, errCorrupt
 			}

@@ -16,6 +16,10 @@ import (
 // bpf_ringbuf_hdr) that precedes every record in the ring.
 const ringHeaderBytes = 8
 
+// RingRecordBytes is the room a record of n data bytes takes in a BPF ring
+// buffer: the kernel's header, then the data padded to 8 bytes.
+func RingRecordBytes(n uint64) uint64 { return ringHeaderBytes + (n+7)&^7 }
+
 // stopCheckMask makes a loop that never catches up (the producer outpaces it) still
 // notice a stop request every 1024 records.
 const stopCheckMask = 1023
@@ -146,7 +150,7 @@ func (s *ringSource) run(ctx context.Context, stop *atomic.Bool, k *sink) error 
 		// cancel or Close wakes the poller. A program may commit records with
 		// BPF_RB_NO_WAKEUP, which never wake a waiting reader: MaxLatency bounds
 		// the wait so that such records are still delivered in time.
-		if _, err := s.poll.wait(s.maxLatency); err != nil {
+		if err := s.poll.wait(s.maxLatency); err != nil {
 			return fmt.Errorf("events: wait for ring buffer %s: %v", s.name, err)
 		}
 	}
