@@ -87,18 +87,17 @@ func (j *jsonWriter) keysFor(d *decode.Decoder) *jsonKeys {
 // records of a drained batch with one reading of the clock.
 type utcClock struct {
 	secondClock
-	last     time.Time // the time text holds; == is exact here, since equal copies of one reading are what repeats
-	lastText []byte
-	haveLast bool
+	last     time.Time // the time lastText holds; == is exact here, since equal copies of one reading are what repeats
+	lastText []byte    // empty until the first time is formatted (a formatted time ends in 'Z')
 }
 
 func (c *utcClock) append(dst []byte, t time.Time) []byte {
-	if !c.haveLast || t != c.last {
+	if len(c.lastText) == 0 || t != c.last {
 		b := append(c.lastText[:0], c.format(t, time.UTC, "2006-01-02T15:04:05")...)
 		if ns := t.Nanosecond(); ns != 0 {
 			b = appendFraction(b, ns)
 		}
-		c.lastText, c.last, c.haveLast = append(b, 'Z'), t, true
+		c.lastText, c.last = append(b, 'Z'), t
 	}
 	return append(dst, c.lastText...)
 }

@@ -119,12 +119,25 @@ func ceiling(spec *ebpf.CollectionSpec, d time.Duration) result {
 // ring-buffer configuration of this producer from above: no event can be delivered
 // faster than the tracepoint fires.
 func floor(spec *ebpf.CollectionSpec, d time.Duration) result {
-	spec = spec.Copy()
-	if err := spec.Variables["count_only"].Set(true); err != nil {
-		return result{name: floorRowName, skipped: fmt.Sprintf("set count_only: %v", err)}
+	spec, err := countOnly(spec)
+	if err != nil {
+		return result{name: floorRowName, skipped: err.Error()}
 	}
 	return unread(floorRowName, spec, d,
 		"calls that reached the program, which sent nothing: the tracepoint alone bounds every ring-buffer rate")
+}
+
+// countOnly is a copy of spec whose program counts each call and sends nothing.
+func countOnly(spec *ebpf.CollectionSpec) (*ebpf.CollectionSpec, error) {
+	spec = spec.Copy()
+	v := spec.Variables["count_only"]
+	if v == nil {
+		return nil, fmt.Errorf("the object has no count_only global (rebuild it from bench/testdata/getpid.bpf.c)")
+	}
+	if err := v.Set(true); err != nil {
+		return nil, fmt.Errorf("set count_only: %v", err)
+	}
+	return spec, nil
 }
 
 // floorRowName names the row of floor; its "delivered" column counts calls.

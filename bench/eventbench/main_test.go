@@ -105,8 +105,8 @@ func TestFloorCountsCallsAndSendsNothing(t *testing.T) {
 		t.Errorf("floor counted %d calls (%d ring-full) of %d produced, want all and 0", r.delivered, r.failed, r.prod.calls)
 	}
 
-	spec = spec.Copy()
-	if err := spec.Variables["count_only"].Set(true); err != nil {
+	spec, err := countOnly(spec)
+	if err != nil {
 		t.Fatal(err)
 	}
 	coll, detach, err := loadAttached(spec)
