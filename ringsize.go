@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/btf"
 
 	"nomia.dev/nomia/events"
 )
@@ -58,15 +57,13 @@ func ringForRecords(eventSize, page uint32) uint32 {
 	return max(page, uint32(1)<<bits.Len64(need-1))
 }
 
-// eventSizes maps each event stream with a known type to the type's size.
+// eventSizes maps each event stream with a known type to the type's size, which
+// its decoder measured already.
 func eventSizes(streams []stream) map[string]uint32 {
 	sizes := make(map[string]uint32, len(streams))
 	for _, s := range streams {
-		if s.typ == nil {
-			continue
-		}
-		if n, err := btf.Sizeof(s.typ); err == nil && n > 0 {
-			sizes[s.name] = uint32(n)
+		if s.decoder != nil && s.decoder.Size() > 0 {
+			sizes[s.name] = uint32(s.decoder.Size())
 		}
 	}
 	return sizes

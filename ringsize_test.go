@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+
+	"nomia.dev/nomia/decode"
 )
 
 func TestGrowRingBuffers(t *testing.T) {
@@ -66,5 +69,20 @@ func TestRingForRecords(t *testing.T) {
 		if got := ringForRecords(c.event, 4096); got != c.want {
 			t.Errorf("ringForRecords(%d) = %d, want %d", c.event, got, c.want)
 		}
+	}
+}
+
+func TestEventSizes(t *testing.T) {
+	u64 := &btf.Int{Name: "u64", Size: 8}
+	ev := &btf.Struct{Name: "event", Size: 24, Members: []btf.Member{
+		{Name: "a", Type: u64}, {Name: "b", Type: u64, Offset: 64}, {Name: "c", Type: u64, Offset: 128},
+	}}
+	d, err := decode.New(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := eventSizes([]stream{{name: "events", typ: ev, decoder: d}, {name: "untyped"}})
+	if len(sizes) != 1 || sizes["events"] != 24 {
+		t.Errorf("eventSizes = %v, want map[events:24]", sizes)
 	}
 }
