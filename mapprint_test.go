@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"nomia.dev/nomia"
+	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/mapview"
 )
 
@@ -17,7 +18,7 @@ import (
 // a wrong name fails before load, the planned views print what a renamed dd
 // read, in text and JSON, and clear empties them.
 func TestPrintMaps(t *testing.T) {
-	requireKernel(t)
+	bpftest.RequireKernel(t)
 	inst, err := nomia.New(buildExample(t, "readsize"))
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +90,7 @@ func TestPrintMaps(t *testing.T) {
 // TestSkip leaves a program out, as libbpf-tools' loaders turn some off: it
 // is neither loaded nor attached, and the instance runs with the rest.
 func TestSkip(t *testing.T) {
-	requireKernel(t)
+	bpftest.RequireKernel(t)
 	inst, err := nomia.New(buildExample(t, "opensnoop"))
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -19,19 +18,8 @@ import (
 	"nomia.dev/nomia"
 	"nomia.dev/nomia/bpfpkg"
 	"nomia.dev/nomia/compile"
+	"nomia.dev/nomia/internal/bpftest"
 )
-
-func requireKernel(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to load eBPF programs")
-	}
-	for _, tool := range []string{"clang", "bpftool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: run .ci/setup", tool)
-		}
-	}
-}
 
 func buildExample(t *testing.T, name string) *bpfpkg.Package {
 	t.Helper()
@@ -60,7 +48,7 @@ func loadedPrograms(t *testing.T) map[ebpf.ProgramID]bool {
 // TestRunDeliversDecodedEvents goes through the whole Go API: a package built
 // from the opensnoop example, a global set by name, events decoded to JSON.
 func TestRunDeliversDecodedEvents(t *testing.T) {
-	requireKernel(t)
+	bpftest.RequireKernel(t)
 	inst, err := nomia.New(buildExample(t, "opensnoop"))
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +115,7 @@ func TestRunDeliversDecodedEvents(t *testing.T) {
 }
 
 func TestSetRejectsBadValues(t *testing.T) {
-	requireKernel(t)
+	bpftest.RequireKernel(t)
 	inst, err := nomia.New(buildExample(t, "opensnoop"))
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +131,7 @@ func TestSetRejectsBadValues(t *testing.T) {
 // TestUnsizedMapsLoad starts an object whose maps leave their size to user space,
 // as libbpf-tools do; without defaults the kernel refuses to create them.
 func TestUnsizedMapsLoad(t *testing.T) {
-	requireKernel(t)
+	bpftest.RequireKernel(t)
 	pkg, err := compile.Build(context.Background(), compile.Options{Source: "testdata/unsized.bpf.c"})
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +174,7 @@ func TestUnsizedMapsLoad(t *testing.T) {
 // reports exactly the reserves the program saw fail: the kernel itself tells user
 // space nothing about them.
 func TestRingBufferLossesReported(t *testing.T) {
-	requireKernel(t)
+	bpftest.RequireKernel(t)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	pkg, err := compile.Build(context.Background(), compile.Options{Source: "testdata/ringfull.bpf.c"})

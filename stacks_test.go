@@ -15,13 +15,14 @@ import (
 
 	"nomia.dev/nomia"
 	"nomia.dev/nomia/compile"
+	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/symbolize"
 )
 
 // TestEventStacks: an event's stack ids come out as the frames behind them,
 // in JSON and as lines under the event, named by the symbolizer.
 func TestEventStacks(t *testing.T) {
-	requireKernel(t)
+	bpftest.RequireKernel(t)
 	pkg, err := compile.Build(context.Background(), compile.Options{Source: "testdata/stackevents.bpf.c"})
 	if err != nil {
 		t.Fatal(err)

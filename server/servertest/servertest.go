@@ -7,13 +7,12 @@ import (
 	"errors"
 	"log"
 	"net"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 
 	"nomia.dev/nomia/client"
+	"nomia.dev/nomia/internal/bpftest"
 	"nomia.dev/nomia/server"
 )
 
@@ -78,14 +77,7 @@ func (s *Server) Stop() { s.stop() }
 // them: root, clang and bpftool.
 func RequireKernel(t testing.TB) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to load eBPF programs")
-	}
-	for _, tool := range []string{"clang", "bpftool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: run .ci/setup", tool)
-		}
-	}
+	bpftest.RequireKernel(t)
 }
 
 // Log returns a logger that writes to the test log.
