@@ -95,14 +95,24 @@ EOF
 
 # One round of the generic workload: something for every event tool.
 workload_round() {
+	# sync first and in the background: syncsnoop traces its entry at once,
+	# while the sync itself may wait seconds on writeback when other work
+	# (parallel test packages in CI) keeps the disk busy.
+	sync &
+	local syncer=$!
 	# exec and exit, one failing
 	for _ in 1 2 3; do /bin/true; done
 	sh -c 'exit 3'
 	# open (one failing) and stat
 	cat /etc/hostname /nonexistent-nomia >/dev/null 2>&1
 	stat /etc/passwd "$WORK" >/dev/null
-	# signals
-	sleep 5 & kill -TERM $! 2>/dev/null; wait $! 2>/dev/null
+	# signals. A TERM that lands between bash's fork and the exec of sleep
+	# can be lost, which once stalled a round for the whole sleep and left the
+	# tools after this step with no event in their 3 s: KILL cannot be lost.
+	sleep 5 &
+	kill -TERM $! 2>/dev/null
+	kill -KILL $! 2>/dev/null
+	wait $! 2>/dev/null
 	kill -0 $$
 	# mount and umount of a tmpfs in a private mount namespace
 	unshare -m sh -c "mount -t tmpfs nomia-compat '$WORK/mnt' && umount '$WORK/mnt'"
@@ -110,10 +120,10 @@ workload_round() {
 	for _ in 1 2; do
 		{ exec 3<>"/dev/tcp/127.0.0.1/$PORT" && echo hi >&3 && exec 3>&-; } 2>/dev/null
 	done
-	# disk IO that reaches the device, then sync
+	# disk IO that reaches the device (dd fsyncs), then the sync is reaped
 	dd if=/dev/zero of="$WORK/io" bs=64k count=16 oflag=direct conv=fsync status=none
 	dd if="$WORK/io" of=/dev/null bs=64k iflag=direct status=none
-	sync
+	wait "$syncer"
 	# off-CPU time and wakeups
 	sleep 0.05
 	# futex contention: threads fighting over one lock (and the GIL)
