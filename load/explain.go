@@ -27,6 +27,24 @@ func failingProgram(err error, s *ebpf.CollectionSpec) string {
 	return name
 }
 
+// Explain turns the error of loading spec as one collection into the one line
+// nomia run prints: the failing program, its section and the kernel's reason
+// (trampolines refused, verifier rejection, root needed, …), or for a failure
+// that names no program, the error without cilium/ebpf's misleading MEMLOCK
+// advice. It serves clients that load whole objects themselves, such as the
+// WASM host.
+func Explain(spec *ebpf.CollectionSpec, err error) string {
+	name := failingProgram(err, spec)
+	if name == "" {
+		return collectionReason(err)
+	}
+	section := spec.Programs[name].SectionName
+	// A section nomia cannot attach still loads; its hook is then unknown and
+	// the reason is told from the error alone.
+	h, _ := attach.ParseSection(section)
+	return failure{name, section, loadReason(h, err)}.String()
+}
+
 // loadReason explains why the kernel refused to load a program, in one line.
 // Trampoline programs refused with EPERM get no verifier log, and cilium/ebpf
 // then suggests raising RLIMIT_MEMLOCK, which is not the cause: say what is.

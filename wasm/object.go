@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"sync"
 
 	"github.com/cilium/ebpf"
-	"golang.org/x/sys/unix"
 
 	"nomia.dev/nomia/attach"
+	"nomia.dev/nomia/load"
 	"nomia.dev/nomia/ringdrops"
 )
 
@@ -55,22 +53,10 @@ func loadObject(elf []byte) (*object, error) {
 	return o, nil
 }
 
-// loadError explains why the kernel refused the object, on one line.
-// cilium/ebpf blames RLIMIT_MEMLOCK for any EPERM, which kernels since 5.11
-// do not use for BPF memory; as root, EPERM for a trampoline program (fentry,
-// fexit, lsm) means the kernel refuses those.
+// loadError explains why the kernel refused the object, on one line and in the
+// words nomia run uses.
 func loadError(spec *ebpf.CollectionSpec, err error) error {
-	msg := strings.ReplaceAll(strings.Join(strings.Fields(err.Error()), " "),
-		" (MEMLOCK may be too low, consider rlimit.RemoveMemlock)", "")
-	if rest, ok := strings.CutPrefix(msg, "program "); ok && errors.Is(err, unix.EPERM) && os.Geteuid() == 0 {
-		name, _, _ := strings.Cut(rest, ":")
-		if ps := spec.Programs[name]; ps != nil {
-			if h, herr := attach.ParseSection(ps.SectionName); herr == nil && h.UsesTrampoline() {
-				return fmt.Errorf("load BPF object: program %s (%s): %v", name, ps.SectionName, attach.ErrTrampolinesRefused)
-			}
-		}
-	}
-	return fmt.Errorf("load BPF object: %s", msg)
+	return fmt.Errorf("load BPF object: %s", load.Explain(spec, err))
 }
 
 // attach attaches the program whose function is name. A non-empty target

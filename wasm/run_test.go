@@ -228,7 +228,7 @@ func TestLoadErrorTrampoline(t *testing.T) {
 		o.close()
 		t.Skip("this kernel loads fentry programs")
 	}
-	want := "load BPF object: program on_unlink (fentry/do_unlinkat): the kernel refuses BPF trampoline programs (fentry/fexit/fmod_ret/lsm)"
+	want := "load BPF object: program on_unlink (fentry/do_unlinkat): the kernel refuses BPF trampoline programs (fentry/fexit/fmod_ret/lsm): operation not permitted"
 	if err.Error() != want {
 		t.Errorf("loadObject: %v\nwant %s", err, want)
 	}
