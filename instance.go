@@ -32,8 +32,14 @@ type Options struct {
 	Events events.Options
 	// Skip names programs not to load or attach, as libbpf-tools' user space
 	// turns some off (biosnoop's fentry probe where tp_btf/block_io_start
-	// exists); a name that is not a program is an error.
+	// exists). A name may be a glob ("*_enter"); one that matches no program
+	// is an error.
 	Skip []string
+	// Attach points programs at targets their sections do not name: program
+	// name → targets, each attached in turn. libbpf-tools write such probes as
+	// SEC("uprobe") (gethostlatency, memleak) and attach them from user space;
+	// see load.Options.Attach for the forms of a target.
+	Attach map[string][]string
 	// Symbolizer names the frames of events' stack ids (package symbolize's
 	// *Table); nil prints addresses in hex.
 	Symbolizer mapview.Symbolizer
@@ -136,7 +142,7 @@ func (i *Instance) Start(opts Options) error {
 	if opts.Target.Iface == "" {
 		opts.Target.Iface = packageIface(&i.pkg.Meta.Skel)
 	}
-	running, err := load.Start(i.spec, load.Options{Target: opts.Target, Notes: opts.Notes, Disable: opts.Skip})
+	running, err := load.Start(i.spec, load.Options{Target: opts.Target, Notes: opts.Notes, Disable: opts.Skip, Attach: opts.Attach})
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func attachHook(p *ebpf.Program, ps *ebpf.ProgramSpec, h Hook, t Target) (Attach
 	case "kprobe", "kretprobe", "ksyscall", "kretsyscall":
 		return kprobe(p, h)
 	case "uprobe", "uretprobe":
-		return uprobe(p, h, t)
+		return uprobe(p, ps.Name, h, t)
 	case "perf_event":
 		return perfEvent(p, t)
 	case "iter":

@@ -82,7 +82,8 @@ func syscallPrefix() string {
 
 // uprobe attaches uprobe and uretprobe programs. The binary and symbol come from
 // the section or, when it names none, from Target.Binary ("PATH" or "PATH:SYMBOL").
-func uprobe(p *ebpf.Program, h Hook, t Target) (Attachment, error) {
+// name is the program's, for the hint of a section that names no target.
+func uprobe(p *ebpf.Program, name string, h Hook, t Target) (Attachment, error) {
 	path, sym, addr := h.Path, h.Symbol, uint64(0)
 	if sym == "" {
 		addr = h.Offset // "PATH:0xADDR" or nothing
@@ -96,7 +97,7 @@ func uprobe(p *ebpf.Program, h Hook, t Target) (Attachment, error) {
 	}
 	switch {
 	case path == "" && sym == "":
-		return nil, errors.New("the section names no binary or function: pass --binary PATH:SYMBOL")
+		return nil, fmt.Errorf("the section names no binary or function: pass --attach %s=PATH:SYMBOL (or --binary PATH:SYMBOL for every such program)", name)
 	case path == "":
 		return nil, fmt.Errorf("the section names no binary for function %s: pass --binary PATH", sym)
 	case sym == "" && addr == 0:

@@ -97,3 +97,27 @@ func TestTwinKeysPairFlavours(t *testing.T) {
 		t.Errorf("fentry and fexit of one function must not be twins")
 	}
 }
+
+func TestRetarget(t *testing.T) {
+	for _, c := range []struct{ section, target, want, err string }{
+		{"uprobe", "libc.so.6:getaddrinfo", "uprobe/libc.so.6:getaddrinfo", ""},
+		{"uretprobe", "/bin/bash:readline+4", "uretprobe//bin/bash:readline+4", ""},
+		{"uprobe.s/old:fn", "/usr/bin/x:0x1000", "uprobe.s//usr/bin/x:0x1000", ""},
+		{"?uprobe", "malloc", "uprobe/malloc", ""},
+		{"kprobe/foo", "vfs_read", "kprobe/vfs_read", ""},
+		{"kretprobe/dummy", "do_unlinkat+8", "kretprobe/do_unlinkat+8", ""},
+		{"fentry/dummy_fentry", "vfs_read", "", `section "fentry/dummy_fentry": only uprobe, uretprobe, kprobe and kretprobe programs take a target when attached`},
+		{"tp/syscalls/sys_enter_openat", "x", "", `section "tp/syscalls/sys_enter_openat": only uprobe`},
+		{"uprobe", "", "", `section "uprobe": empty target`},
+		{"uprobe", "libc.so.6:", "", `section "uprobe/libc.so.6:": expected uprobe/PATH:SYMBOL[+OFFSET] or uprobe/SYMBOL`},
+		{"kprobe/foo", "vfs_read+x", "", `section "kprobe/vfs_read+x": expected kprobe/FUNCTION[+OFFSET]`},
+	} {
+		got, err := Retarget(c.section, c.target)
+		switch {
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("Retarget(%q, %q) = %q, %v; want %q", c.section, c.target, got, err, c.want)
+		case c.err != "" && (err == nil || !strings.HasPrefix(err.Error(), c.err)):
+			t.Errorf("Retarget(%q, %q) = %q, %v; want error %q", c.section, c.target, got, err, c.err)
+		}
+	}
+}

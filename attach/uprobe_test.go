@@ -121,7 +121,7 @@ func TestBareUprobeSection(t *testing.T) {
 	coll, p, ps := loadOne(t, "uprobe.bpf.c", "nt_uprobe_bare", nil, `TARGET="`+bin+`"`)
 	ps.SectionName = "uprobe"
 	_, err := Program(p, ps, Target{})
-	if want := "program nt_uprobe_bare (uprobe): the section names no binary or function: pass --binary PATH:SYMBOL"; err == nil || err.Error() != want {
+	if want := "program nt_uprobe_bare (uprobe): the section names no binary or function: pass --attach nt_uprobe_bare=PATH:SYMBOL (or --binary PATH:SYMBOL for every such program)"; err == nil || err.Error() != want {
 		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}
 	_, err = Program(p, ps, Target{Binary: bin})

@@ -45,6 +45,12 @@ declare -A RUNNER_FLAGS=(
 	# exists (and block_rq_insert without -Q): the tp_btf programs do the work.
 	[biosnoop]="--skip blk_account_io_start --skip blk_account_io_merge_bio --skip block_rq_insert"
 	[biostacks]="--skip blk_account_io_start --skip blk_account_io_done --skip blk_account_io_merge_bio"
+	# Its user space attaches both probes to each of libc's three resolvers.
+	[gethostlatency]="$(for p in handle_entry handle_return; do for f in getaddrinfo gethostbyname gethostbyname2; do printf -- '--attach %s=libc.so.6:%s ' $p $f; done; done)"
+	# Kernel mode (its default without -p): the allocator uprobes stay
+	# unattached. Its user space sums outstanding bytes per stack; nomia
+	# prints the largest outstanding allocations with their stacks.
+	[memleak]="--map allocs --top 10"
 )
 declare -A PROGRAM_FLAGS=(
 	# libbpf-tools' runqslower sets min_us to 10 ms in user space; 0 would print
@@ -53,8 +59,6 @@ declare -A PROGRAM_FLAGS=(
 )
 # Why a tool cannot run here whatever its flags: shown as its note.
 declare -A WHY_NOT=(
-	[gethostlatency]="uprobes three libc functions (getaddrinfo, gethostbyname, gethostbyname2) from sections that name none; one --binary PATH:SYMBOL serves only one"
-	[memleak]="uprobes a dozen allocator functions from sections that name none; one --binary PATH:SYMBOL serves only one"
 	[javagc]="needs USDT probes of a running JVM (bpf/usdt.bpf.h)"
 	[fsdist]="its user space points the dummy_* programs at a file system's functions at run time"
 	[fsslower]="its user space points the dummy_* programs at a file system's functions at run time"
@@ -116,6 +120,9 @@ workload_round() {
 	kill -0 $$
 	# mount and umount of a tmpfs in a private mount namespace
 	unshare -m sh -c "mount -t tmpfs nomia-compat '$WORK/mnt' && umount '$WORK/mnt'"
+	# name lookups through libc: getaddrinfo, then gethostbyname2
+	getent ahosts localhost >/dev/null
+	getent hosts localhost >/dev/null
 	# TCP to the loopback listener
 	for _ in 1 2; do
 		{ exec 3<>"/dev/tcp/127.0.0.1/$PORT" && echo hi >&3 && exec 3>&-; } 2>/dev/null

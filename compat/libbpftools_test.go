@@ -19,13 +19,14 @@ import (
 var eventTools = []string{
 	"execsnoop", "exitsnoop", "opensnoop", "sigsnoop", "statsnoop", "mountsnoop",
 	"syncsnoop", "tcpstates", "tcplife", "runqslower", "bashreadline", "biosnoop",
+	"gethostlatency",
 }
 
 // mapTools keep their results in maps or globals (softirqs' .bss arrays),
 // which nomia prints at exit; they must build, run to the end and print them.
 var mapTools = []string{
 	"runqlat", "cpudist", "hardirqs", "softirqs", "syscount", "biolatency",
-	"bitesize", "wakeuptime", "offcputime", "futexctn",
+	"bitesize", "wakeuptime", "offcputime", "futexctn", "memleak",
 }
 
 // row is one line of the script's Markdown table.

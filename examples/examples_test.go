@@ -263,8 +263,24 @@ func TestTpbtf(t *testing.T) {
 	r.stop()
 }
 
+// The section names the function; --binary names the file.
 func TestUprobe(t *testing.T) {
 	t.Parallel()
+	testUprobe(t, func(bin string) []string { return []string{"--binary", bin} })
+}
+
+// --attach points each program at the file and function, whatever its
+// section names, as libbpf-tools' user space attaches bare SEC("uprobe")s.
+func TestUprobeAttachFlag(t *testing.T) {
+	t.Parallel()
+	testUprobe(t, func(bin string) []string {
+		return []string{"--attach", "enter_add=" + bin + ":nomia_add", "--attach", "exit_add=" + bin + ":nomia_add"}
+	})
+}
+
+// testUprobe runs examples/uprobe with the runner flags target gives for the
+// built target binary, and checks the event of one call.
+func testUprobe(t *testing.T, target func(bin string) []string) {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("gcc not found: it builds the uprobe target")
 	}
@@ -277,7 +293,8 @@ func TestUprobe(t *testing.T) {
 	// b needs all 64 bits: a truncating decoder would lose 2^40.
 	a, b := 40+self%1000, int64(1)<<40+int64(self)
 	var kids children
-	r := startRun(t, 2, "-j", "--duration", runCap, "--binary", bin, pkg)
+	args := append(append([]string{"-j", "--duration", runCap}, target(bin)...), pkg)
+	r := startRun(t, 2, args...)
 	ev := r.waitEvent(seenWithin, func() {
 		if out := kids.run(t, bin, strconv.Itoa(a), strconv.FormatInt(b, 10)); strings.TrimSpace(out) != strconv.FormatInt(int64(a)+b, 10) {
 			t.Errorf("target printed %q, want %d", out, int64(a)+b)

@@ -151,17 +151,17 @@ func (pl *plan) dropAbsent(k *kernelHooks, failures map[*flavour]failure) ([]Ski
 		}
 	}
 	if len(kept) == 0 {
-		return nil, fmt.Errorf("load: no program can attach, their hooks do not exist on this kernel: %s", summarize(reasons, 3))
+		return nil, fmt.Errorf("load: no program can attach, their hooks do not exist on this kernel: %s", summarize(reasons, 3, "; "))
 	}
 	pl.units = kept
 	return dropped, nil
 }
 
-// summarize joins the first n reasons and counts the rest, keeping an error
-// about a tool with dozens of programs on one readable line.
-func summarize(reasons []string, n int) string {
-	if len(reasons) <= n {
-		return strings.Join(reasons, "; ")
+// summarize joins the first n items with sep and counts the rest, keeping a
+// line about a tool with dozens of programs readable.
+func summarize(items []string, n int, sep string) string {
+	if len(items) <= n {
+		return strings.Join(items, sep)
 	}
-	return fmt.Sprintf("%s; and %d more", strings.Join(reasons[:n], "; "), len(reasons)-n)
+	return fmt.Sprintf("%s%sand %d more", strings.Join(items[:n], sep), sep, len(items)-n)
 }

@@ -81,10 +81,10 @@ func wantStartError(t *testing.T, spec *ebpf.CollectionSpec, opts Options, want 
 }
 
 func TestSummarize(t *testing.T) {
-	if got := summarize([]string{"a", "b", "c", "d", "e"}, 3); got != "a; b; c; and 2 more" {
+	if got := summarize([]string{"a", "b", "c", "d", "e"}, 3, "; "); got != "a; b; c; and 2 more" {
 		t.Errorf("summarize: %q", got)
 	}
-	if got := summarize([]string{"a"}, 3); got != "a" {
+	if got := summarize([]string{"a"}, 3, "; "); got != "a" {
 		t.Errorf("summarize: %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"sync"
 
@@ -27,8 +28,17 @@ type Options struct {
 	// Disable names programs not to load or attach, as libbpf-tools' own user
 	// space turns programs off (bpf_program__set_autoload(prog, false)) when it
 	// knows better, e.g. biosnoop's fentry/blk_account_io_start where
-	// tp_btf/block_io_start exists. A name that is not a program is an error.
+	// tp_btf/block_io_start exists. A name may be a glob (path.Match, e.g.
+	// "*_enter"); one that matches no program is an error.
 	Disable []string
+	// Attach points programs at targets their sections do not name, as
+	// libbpf-tools' user space does with bpf_program__attach_uprobe and
+	// bpf_program__attach_kprobe: program name → targets, each attached in
+	// turn (gethostlatency hooks one program to getaddrinfo, gethostbyname and
+	// gethostbyname2). A target is PATH:SYMBOL[+OFFSET], PATH:0xADDRESS or
+	// SYMBOL for uprobes and uretprobes, FUNCTION[+OFFSET] for kprobes and
+	// kretprobes; see attach.Retarget.
+	Attach map[string][]string
 }
 
 // Program names one attached program.
@@ -81,28 +91,38 @@ func Start(spec *ebpf.CollectionSpec, opts Options) (*Running, error) {
 	if err != nil {
 		return nil, err
 	}
+	spec, extra, err := retarget(spec, opts.Attach, disabled)
+	if err != nil {
+		return nil, err
+	}
 	pl, err := newPlan(spec, disabled)
 	if err != nil {
 		return nil, err
 	}
+	pl.extra = extra
 	plainKconfig(spec)
 	failures := map[*flavour]failure{}
 	absent, err := pl.dropAbsent(&kernelHooks{}, failures)
 	if err != nil {
 		return nil, err
 	}
+	unattached := pl.dropUntargeted(opts.Target)
 	coll, err := pl.load(spec, failures, opts.Collection)
 	if err != nil {
 		return nil, err
 	}
-	r := &Running{Collection: coll, Skipped: append(disabled, absent...), iters: map[string]attach.Iter{}}
+	skipped := append(append(disabled, absent...), unattached...)
+	r := &Running{Collection: coll, Skipped: skipped, iters: map[string]attach.Iter{}}
 	if opts.Notes != nil {
 		for _, sk := range absent {
 			fmt.Fprintf(opts.Notes, "nomia: skipped %s (%s): %s\n", sk.Name, sk.Section, sk.Reason)
 		}
+		if len(unattached) > 0 {
+			fmt.Fprint(opts.Notes, untargetedNote(unattached))
+		}
 	}
 	for _, u := range pl.units {
-		if err := r.attachUnit(u, spec, pl.hooks, failures, opts); err != nil {
+		if err := r.attachUnit(u, spec, pl, failures, opts); err != nil {
 			r.Close()
 			return nil, err
 		}
@@ -139,10 +159,11 @@ func (pl *plan) load(spec *ebpf.CollectionSpec, failures map[*flavour]failure, c
 
 // attachUnit attaches the first flavour of u that works, closing and noting the
 // others.
-func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, hooks map[string]attach.Hook, failures map[*flavour]failure, opts Options) error {
+func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, pl *plan, failures map[*flavour]failure, opts Options) error {
+	hooks := pl.hooks
 	var used *flavour
 	for _, f := range u.live() {
-		made, fail := r.attachFlavour(f, spec, hooks, opts.Target)
+		made, fail := r.attachFlavour(f, spec, pl, opts.Target)
 		if fail != nil {
 			f.dead = true
 			failures[f] = *fail
@@ -157,6 +178,9 @@ func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, hooks map[strin
 	}
 	for _, name := range used.progs {
 		r.Attached = append(r.Attached, Program{name, hooks[name].Section})
+		for _, section := range pl.extra[name] {
+			r.Attached = append(r.Attached, Program{name, section})
+		}
 	}
 	using := r.Attached[len(r.Attached)-1]
 	for _, f := range u.flavours {
@@ -184,24 +208,33 @@ func (r *Running) attachUnit(u *unit, spec *ebpf.CollectionSpec, hooks map[strin
 
 // attachFlavour attaches every program of f, or none: when one fails, those
 // already attached are detached again and the failure is returned.
-func (r *Running) attachFlavour(f *flavour, spec *ebpf.CollectionSpec, hooks map[string]attach.Hook, t attach.Target) ([]attach.Attachment, *failure) {
+func (r *Running) attachFlavour(f *flavour, spec *ebpf.CollectionSpec, pl *plan, t attach.Target) ([]attach.Attachment, *failure) {
 	made := make([]attach.Attachment, 0, len(f.progs))
+	iters := map[string]attach.Iter{}
 	for _, name := range f.progs {
 		a, err := attach.Program(r.Collection.Programs[name], spec.Programs[name], t)
+		section := pl.hooks[name].Section
+		// Further targets of Options.Attach: the same program once more each.
+		for i := 0; err == nil && i < len(pl.extra[name]); i++ {
+			made = append(made, a)
+			section = pl.extra[name][i]
+			ps := spec.Programs[name].Copy()
+			ps.SectionName = section
+			a, err = attach.Program(r.Collection.Programs[name], ps, t)
+		}
 		if err != nil {
 			for _, m := range made {
 				m.Close()
 			}
-			fail := attachFailure(name, hooks[name], err)
+			fail := attachFailure(name, section, err)
 			return nil, &fail
 		}
 		made = append(made, a)
-	}
-	for i, name := range f.progs {
-		if it, ok := made[i].(attach.Iter); ok {
-			r.iters[name] = it
+		if it, ok := a.(attach.Iter); ok {
+			iters[name] = it
 		}
 	}
+	maps.Copy(r.iters, iters)
 	return made, nil
 }
 
@@ -221,12 +254,12 @@ func exhausted(u *unit, failures map[*flavour]failure) error {
 }
 
 // attachFailure extracts the reason from an attach.Program error.
-func attachFailure(name string, h attach.Hook, err error) failure {
+func attachFailure(name, section string, err error) failure {
 	var ae *attach.Error
 	if errors.As(err, &ae) {
-		return failure{name, h.Section, ae.Reason}
+		return failure{name, section, ae.Reason}
 	}
-	return failure{name, h.Section, oneLine(err)}
+	return failure{name, section, oneLine(err)}
 }
 
 // Iters returns the attached iterator programs by name; reading one runs it.

@@ -46,6 +46,7 @@ type plan struct {
 	units   []*unit
 	hooks   map[string]attach.Hook
 	flavour map[string]*flavour // by program name
+	extra   map[string][]string // sections of further attachments (Options.Attach)
 }
 
 // newPlan groups spec's programs, but for the disabled ones, into units, in a
@@ -87,7 +88,7 @@ func newPlan(spec *ebpf.CollectionSpec, disabled []Skipped) (*plan, error) {
 	for _, u := range units {
 		sort.SliceStable(u.flavours, func(i, j int) bool { return rank[u.flavours[i].kind] < rank[u.flavours[j].kind] })
 	}
-	return &plan{units, hooks, byProg}, nil
+	return &plan{units: units, hooks: hooks, flavour: byProg}, nil
 }
 
 // failure is why one program could not be used.

@@ -18,6 +18,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"build", "a.bpf.c", "b.bpf.c"}, `build: one SRC.bpf.c at a time, got 2 ("b.bpf.c" …)`},
 		{[]string{"run", "--bogus", "x.json"}, "run: unknown flag: --bogus (see: nomia run --help)"},
 		{[]string{"run", "--ringbuf-size", "huge", "x.json"}, "run: invalid argument \"huge\" for \"--ringbuf-size\""},
+		{[]string{"run", "--attach", "handle_entry", "x.json"}, `run: invalid argument "handle_entry" for "--attach" flag: want PROG=TARGET`},
 		{[]string{"build", "--event-type", "events", "x.bpf.c"}, `--event-type "events": want MAP=STRUCT`},
 		{[]string{"run", "/nonexistent/package.json"}, "source /nonexistent/package.json: no such file"},
 		{[]string{"build", "-o", "/nonexistent/dir/x.json", "../../examples/opensnoop/opensnoop.bpf.c"}, "write /nonexistent/dir/x.json: cannot create files in /nonexistent/dir: no such file or directory"},

@@ -29,6 +29,7 @@ type runFlags struct {
 	maps     mapFlags
 	dist     distFlags
 	skip     []string
+	attach   attachTargets
 	wasm     wasmFlags
 }
 
@@ -62,7 +63,8 @@ everything after it belongs to the program: each of its globals is a flag.
 	fs.IntVar(&rf.target.PID, "pid", 0, "uprobes: trace only this process")
 	fs.StringVar(&rf.target.Binary, "binary", "", "uprobes: binary or library whose section names no path")
 	fs.Uint64Var(&rf.target.Freq, "freq", 0, "perf_event programs: samples per second per CPU (default 49)")
-	fs.StringSliceVar(&rf.skip, "skip", nil, "do not load or attach this program (repeatable), e.g. one the kernel refuses while the others can run")
+	fs.StringSliceVar(&rf.skip, "skip", nil, "do not load or attach this program (repeatable; a glob such as '*_enter' skips every match), e.g. one the kernel refuses while the others can run")
+	fs.Var(&rf.attach, "attach", "attach program PROG to TARGET instead of what its section names (repeatable; several targets attach it to each): PATH:SYMBOL for a uprobe, FUNCTION for a kprobe")
 	fs.Var(&rf.ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M); larger rings drop fewer events (default: room for 128 events)")
 	rf.maps.register(fs)
 	rf.wasm.register(fs)
@@ -104,7 +106,7 @@ func runSource(cmd *cobra.Command, rf *runFlags, src string, progArgs []string) 
 	if err != nil {
 		return err
 	}
-	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), Skip: rf.skip,
+	if err := inst.Start(nomia.Options{Target: rf.target, Notes: cmd.ErrOrStderr(), Skip: rf.skip, Attach: rf.attach,
 		Symbolizer: sym, FoldedStacks: rf.maps.folded, RingBufSize: uint32(rf.ringSize)}); err != nil {
 		return err
 	}
