@@ -70,6 +70,7 @@ declare -A WHY_NOT=(
 
 go_build() {
 	(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/nomia" ./cmd/nomia) || { echo "go build ./cmd/nomia failed" >&2; exit 1; }
+	clang -O1 -pthread -o "$WORK/contend" "$ROOT/compat/contend.c" || { echo "clang compat/contend.c failed" >&2; exit 1; }
 }
 
 # listener accepts TCP connections on 127.0.0.1 and closes each after reading
@@ -133,15 +134,8 @@ workload_round() {
 	wait "$syncer"
 	# off-CPU time and wakeups
 	sleep 0.05
-	# futex contention: threads fighting over one lock (and the GIL)
-	python3 -c '
-import threading
-l = threading.Lock()
-def f():
-    for _ in range(20000):
-        with l: pass
-ts = [threading.Thread(target=f) for _ in range(4)]
-[t.start() for t in ts]; [t.join() for t in ts]'
+	# futex contention: threads fighting over one pthread mutex
+	"$WORK/contend"
 }
 
 # workload runs until the tool's run ends (its pid exits).
