@@ -70,7 +70,7 @@ declare -A WHY_NOT=(
 
 go_build() {
 	(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/nomia" ./cmd/nomia) || { echo "go build ./cmd/nomia failed" >&2; exit 1; }
-	clang -O1 -pthread -o "$WORK/contend" "$ROOT/compat/contend.c" || { echo "clang compat/contend.c failed" >&2; exit 1; }
+	clang -O1 -pthread -o "$WORK/contend" "$ROOT/compat/testdata/contend.c" || { echo "clang compat/testdata/contend.c failed" >&2; exit 1; }
 }
 
 # listener accepts TCP connections on 127.0.0.1 and closes each after reading
