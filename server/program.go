@@ -98,6 +98,8 @@ func (p *program) start() error {
 			Binary: p.options.Binary, Freq: p.options.Freq},
 		Notes:       &notes,
 		RingBufSize: p.options.RingBufSize,
+		Skip:        p.options.Skip,
+		Attach:      p.options.Attach,
 	})
 	p.notes = notes.lines()
 	if err != nil {

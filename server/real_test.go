@@ -143,3 +143,29 @@ func TestKernelRefusalIs422(t *testing.T) {
 		t.Errorf("programs after a refused start: %v, %v; want none", list, err)
 	}
 }
+
+// The runner options skip and attach reach the loader: a glob that disables
+// the only program and a target for a tracepoint are refused in one line, and
+// nothing is left started.
+func TestSkipAndAttachOptions(t *testing.T) {
+	pgidPackage(t)
+	bpftest.NoLeaks(t, progName)
+	ts := servertest.New(t, server.Config{})
+	for _, c := range []struct {
+		opts api.RunOptions
+		want string
+	}{
+		{api.RunOptions{Skip: []string{"on_*"}}, "every program of the object is disabled"},
+		{api.RunOptions{Attach: map[string][]string{progName: {"/bin/true:main"}}}, "only uprobe, uretprobe, kprobe and kretprobe programs take a target"},
+	} {
+		req := startRequest(t, "opts")
+		req.Options = c.opts
+		_, err := ts.Client.Start(context.Background(), req)
+		if !isStatus(err, http.StatusUnprocessableEntity) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("start with %+v: %v, want a one-line 422 containing %q", c.opts, err, c.want)
+		}
+	}
+	if list, err := ts.Client.List(context.Background()); err != nil || len(list) != 0 {
+		t.Errorf("programs after refused starts: %v, %v; want none", list, err)
+	}
+}

@@ -7,6 +7,13 @@ import (
 	"strings"
 )
 
+// Usage of the --skip and --attach flags, which nomia run and nomia remote
+// start share.
+const (
+	skipUsage   = "do not load or attach this program (repeatable; a glob such as '*_enter' skips every match), e.g. one the kernel refuses while the others can run"
+	attachUsage = "attach program PROG to TARGET instead of what its section names (repeatable; several targets attach it to each): PATH:SYMBOL for a uprobe, FUNCTION for a kprobe"
+)
+
 // attachTargets is --attach PROG=TARGET, repeatable: the targets of each
 // program, in the order given.
 type attachTargets map[string][]string

@@ -121,6 +121,8 @@ server. The program's own flags (its globals) follow --.`,
 	fs.StringVar(&req.Options.Binary, "binary", "", "uprobes: binary or library whose section names no path")
 	fs.Uint64Var(&req.Options.Freq, "freq", 0, "perf_event programs: samples per second per CPU")
 	fs.Var(&ringSize, "ringbuf-size", "least size of every ring buffer, a power of two (e.g. 16M)")
+	fs.StringSliceVar(&req.Options.Skip, "skip", nil, skipUsage)
+	fs.Var((*attachTargets)(&req.Options.Attach), "attach", attachUsage)
 	return cmd
 }
 

@@ -53,6 +53,13 @@ func TestRemoteCommands(t *testing.T) {
 	if _, err := remote(t, url, "cli-token", "start", src, "--name", "cli"); err == nil || !strings.Contains(err.Error(), "exists") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("second start of the name: %v, want a one-line error saying it exists", err)
 	}
+	// --skip and --attach travel to the server's loader.
+	if _, err := remote(t, url, "cli-token", "start", "--skip", "on_*", "--name", "skipped", src); err == nil || !strings.Contains(err.Error(), "every program of the object is disabled") {
+		t.Errorf("start --skip 'on_*': %v, want the loader's error that every program is disabled", err)
+	}
+	if _, err := remote(t, url, "cli-token", "start", "--attach", "on_getpgid=/bin/true:main", "--name", "retargeted", src); err == nil || !strings.Contains(err.Error(), "only uprobe, uretprobe, kprobe and kretprobe programs take a target") {
+		t.Errorf("start --attach of a tracepoint: %v, want the loader's refusal", err)
+	}
 	if _, err := remote(t, url, "wrong", "ps"); err == nil || !strings.Contains(err.Error(), "wrong token") {
 		t.Errorf("ps with a wrong token: %v, want the server's 'wrong token'", err)
 	}

@@ -40,6 +40,12 @@ type RunOptions struct {
 	Freq uint64 `json:"freq,omitempty"`
 	// RingBufSize is the least size of every ring buffer, a power of two.
 	RingBufSize uint32 `json:"ringbuf_size,omitempty"`
+	// Skip names programs not to load or attach; globs ("*_enter") match
+	// every program they fit.
+	Skip []string `json:"skip,omitempty"`
+	// Attach points programs at targets their sections do not name: program
+	// name → targets (PATH:SYMBOL for uprobes, FUNCTION for kprobes).
+	Attach map[string][]string `json:"attach,omitempty"`
 }
 
 // State is where a program is in its life.
