@@ -29,3 +29,10 @@ func Retarget(section, target string) (string, error) {
 	}
 	return retargeted, nil
 }
+
+// NeedsTarget reports whether h is a uprobe or uretprobe whose section names
+// no function (a bare SEC("uprobe")): where it attaches must come from
+// elsewhere, Target.Binary or Retarget.
+func (h Hook) NeedsTarget() bool {
+	return (h.Kind == "uprobe" || h.Kind == "uretprobe") && h.Symbol == "" && h.Offset == 0
+}

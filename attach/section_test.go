@@ -121,3 +121,18 @@ func TestRetarget(t *testing.T) {
 		}
 	}
 }
+
+func TestNeedsTarget(t *testing.T) {
+	for section, want := range map[string]bool{
+		"uprobe": true, "uretprobe": true, "uprobe//bin/bash:readline": false,
+		"uprobe/readline": false, "uprobe/x:0x10": false, "kprobe/foo": false, "tp/a/b": false,
+	} {
+		h, err := ParseSection(section)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.NeedsTarget() != want {
+			t.Errorf("%q: NeedsTarget() = %v, want %v", section, !want, want)
+		}
+	}
+}

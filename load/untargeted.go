@@ -13,7 +13,7 @@ import (
 // user space attaches them to functions it chooses, or not at all (memleak
 // tracing the kernel).
 func untargeted(h attach.Hook, t attach.Target) bool {
-	if h.Kind != "uprobe" && h.Kind != "uretprobe" || h.Symbol != "" || h.Offset != 0 {
+	if !h.NeedsTarget() {
 		return false
 	}
 	_, sym, _ := strings.Cut(t.Binary, ":")

@@ -25,3 +25,19 @@ func TestAttachTargetsFlag(t *testing.T) {
 		}
 	}
 }
+
+// The program list of `nomia run SOURCE --help` tells how to attach a probe
+// whose section names no function, and nothing for the others.
+func TestTargetHint(t *testing.T) {
+	for section, want := range map[string]string{
+		"uprobe":                        "  (names no function: --attach p=PATH:SYMBOL)",
+		"uretprobe":                     "  (names no function: --attach p=PATH:SYMBOL)",
+		"uprobe//bin/bash:readline":     "",
+		"tracepoint/sched/sched_switch": "",
+		"bogus":                         "",
+	} {
+		if got := targetHint("p", section); got != want {
+			t.Errorf("targetHint(p, %q) = %q, want %q", section, got, want)
+		}
+	}
+}

@@ -184,13 +184,23 @@ func printProgramHelp(w io.Writer, inst *nomia.Instance, src string) {
 	}
 	fmt.Fprintf(w, "\nPrograms:\n")
 	for _, p := range skel.Progs {
-		fmt.Fprintf(w, "  %-24s %s\n", p.Name, p.Attach)
+		fmt.Fprintf(w, "  %-24s %s%s\n", p.Name, p.Attach, targetHint(p.Name, p.Attach))
 	}
 	if usage := inst.FlagSet().FlagUsages(); usage != "" {
 		fmt.Fprintf(w, "\nProgram flags (globals of %s):\n%s", skel.ObjName, usage)
 	} else {
 		fmt.Fprintf(w, "\nThe program has no globals to set.\n")
 	}
+}
+
+// targetHint tells, for a probe whose section names no function, how to give
+// it one: nomia leaves such programs unattached otherwise.
+func targetHint(name, section string) string {
+	h, err := attach.ParseSection(section)
+	if err != nil || !h.NeedsTarget() {
+		return ""
+	}
+	return fmt.Sprintf("  (names no function: --attach %s=PATH:SYMBOL)", name)
 }
 
 func newWriter(w io.Writer, json, several bool) output.Writer {
