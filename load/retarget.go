@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/cilium/ebpf"
@@ -20,7 +21,9 @@ func retarget(spec *ebpf.CollectionSpec, targets map[string][]string, disabled [
 	}
 	spec = spec.Copy()
 	extra := map[string][]string{}
-	for name, list := range targets {
+	// In name order, so that of several bad entries the same one is reported.
+	for _, name := range slices.Sorted(maps.Keys(targets)) {
+		list := targets[name]
 		ps, ok := spec.Programs[name]
 		switch {
 		case !ok:
