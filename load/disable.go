@@ -10,10 +10,10 @@ import (
 	"github.com/cilium/ebpf"
 )
 
-// disable returns the programs of spec that names name as Skipped, or a
-// one-line error naming a name that matches no program, or saying that nothing
-// would be left to run. A name is a program's name or a glob (path.Match) such
-// as "*_enter", which matches every program it fits.
+// disable returns the programs of spec that names names as Skipped, or a
+// one-line error naming an entry that matches no program, or saying that
+// nothing would be left to run. An entry is a program's name or a glob
+// (path.Match) such as "*_enter", which matches every program it fits.
 func disable(spec *ebpf.CollectionSpec, names []string) ([]Skipped, error) {
 	var out []Skipped
 	for _, pattern := range names {
